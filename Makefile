@@ -1,0 +1,48 @@
+# The book's commands. Every target bootstraps .venv from requirements.lock on first use,
+# so a fresh clone needs only Python 3.11+ and make.  `make help` lists them.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv book test lint serve clean clean-venv lock vendor bench
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml tools/bootstrap.py
+	@$(PYTHON) tools/bootstrap.py
+
+venv: $(STAMP) ## Create or update the project's virtual environment from the lock file
+
+book: $(STAMP) ## Build the student edition of the website into _build/html
+	@$(PY) -m pmcj.build book
+
+test: $(STAMP) ## Run the whole test suite (builds what the tests need first)
+	@$(PY) -m pmcj.build book
+	@$(PY) -m pytest
+
+lint: $(STAMP) ## Check the Python code style with ruff
+	@$(BIN)/ruff check pmcj tests tools
+	@$(BIN)/ruff format --check pmcj tests tools
+
+serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (rebuilds when you save)
+	@$(PY) -m pmcj.build serve
+
+bench: $(STAMP) ## Measure clean build, rebuild after a prose edit, and the test suite
+	@$(PY) tools/bench.py
+
+vendor: $(STAMP) ## Refresh the pinned vega JavaScript (needs npm and the network; writes checksums)
+	@$(PY) tools/vendor_js.py
+
+lock: ## Regenerate requirements.lock from the pins in pyproject.toml (needs the network)
+	@PYTHON=$(PYTHON) bash tools/make_lock.sh
+
+clean: ## Remove the built site and the execution cache
+	rm -rf _build
+
+clean-venv: ## Remove the virtual environment (the next command recreates it)
+	rm -rf $(VENV)

@@ -1,0 +1,151 @@
+"""Build the book: fill the execution cache on both cores, then run Jupyter Book strictly.
+
+`jupyter-book build` executes notebooks one at a time, and Sphinx cannot read in parallel with the
+extensions Jupyter Book loads. jupyter-cache's `local-parallel` executor can, and its `myst_nb_md`
+reader hashes notebooks exactly as the build does, so the build that follows finds every notebook
+already executed. The build itself runs with warnings as errors (`-W -n --keep-going`), so an
+unknown citation, a broken cross-reference or a notebook that raises fails it.
+
+Usage: python -m pmcj.build book | serve
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+from pmcj.paths import BUILD_DIR, CACHE_DIR, ROOT, TOC
+
+NOTEBOOK_READER = {"name": "myst_nb_md", "type": "plugin"}
+
+
+def toc_files(toc: Path = TOC) -> list[str]:
+    """Every page named in the table of contents, in reading order (without suffix)."""
+    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    found = [data["root"]]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({key: value for key, value in data.items() if key != "root"})
+    return found
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST Markdown page is a notebook when its front matter names a kernel."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return False
+    front = text.split("---", 2)[1]
+    return "kernelspec" in front
+
+
+def notebook_paths(root: Path = ROOT) -> list[Path]:
+    paths = [root / f"{name}.md" for name in toc_files(root / "_toc.yml")]
+    return [path for path in paths if path.exists() and is_notebook(path)]
+
+
+def fill_cache(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
+    """Execute every out-of-date notebook into the cache, two at a time."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    notebooks = notebook_paths(root)
+    if not notebooks:
+        return
+    cache = get_cache(str(cache_dir))
+    for path in notebooks:
+        cache.add_nb_to_project(str(path), read_data=NOTEBOOK_READER)
+    stale = [record.pk for record in cache.list_unexecuted()]
+    if not stale:
+        return
+    print(f"build: executing {len(stale)} notebook(s) on 2 cores")
+    executor = load_executor("local-parallel", cache=cache)
+    result = executor.run_and_cache(filter_pks=stale, timeout=300, allow_errors=False)
+    for uri in result.errored:
+        print(f"build: {uri} raised an error; the build below will show where")
+
+
+def jupyter_book(args: list[str]) -> int:
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), *args]
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def build_book(strict: bool = True) -> int:
+    fill_cache()
+    flags = ["--builder", "html", "--keep-going"]
+    if strict:
+        flags += ["--warningiserror", "--nitpick"]
+    status = jupyter_book(flags)
+    if status != 0:
+        print(
+            "\nbuild: the book did not build; the warnings above name each file and line.",
+            file=sys.stderr,
+        )
+    return status
+
+
+def source_mtimes(root: Path = ROOT) -> dict[Path, float]:
+    patterns = [
+        "*.md",
+        "*.yml",
+        "*.bib",
+        "chapters/*.md",
+        "exercises/*.md",
+        "data/*.csv",
+        "_static/*",
+    ]
+    return {path: path.stat().st_mtime for pattern in patterns for path in root.glob(pattern)}
+
+
+def serve(port: int = 8000) -> int:
+    """Build, serve _build/html on 127.0.0.1, and rebuild whenever a source file is saved."""
+    build_book(strict=False)
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(BUILD_DIR / "html")
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serve: http://127.0.0.1:{port}/ (rebuilds on save; Ctrl+C stops)")
+    seen = source_mtimes()
+    try:
+        while True:
+            time.sleep(1)
+            now = source_mtimes()
+            if now != seen:
+                seen = now
+                build_book(strict=False)
+                print(f"serve: rebuilt; refresh http://127.0.0.1:{port}/")
+    except KeyboardInterrupt:
+        server.shutdown()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pmcj.build", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("target", choices=["book", "serve"])
+    args = parser.parse_args(argv)
+    if args.target == "serve":
+        return serve()
+    return build_book()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The book's Sphinx extension: offline charts, a clean page head, and the student edition.
+
+Loaded through ``sphinx.extra_extensions`` in ``_config.yml``. It serves the pinned vega files
+from its own static folder (not the book's ``_static/``, whose every script Jupyter Book adds to
+every page), removes what would make a page contact another host or log a console error, and adds
+a meta description so search engines and link previews say what each page is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+STATIC = Path(__file__).parent / "static"
+EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
+
+
+def add_static_path(app: Sphinx, config: Config) -> None:
+    path = str(STATIC)
+    if path not in config.html_static_path:
+        config.html_static_path.append(path)
+
+
+def is_external_inline_script(body: str) -> bool:
+    return any(marker in body for marker in EXTERNAL_MARKERS)
+
+
+def clean_page_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Drop duplicate scripts, thebe, and inline scripts that point at another host.
+
+    sphinx-thebe defines its configuration script twice under Sphinx 7.4, which throws a
+    SyntaxError in the console, and that script names a CDN; the live-code button is off, so the
+    script has no use here.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    kept, seen = [], set()
+    for script in scripts:
+        body = getattr(script, "attributes", {}).get("body", "") or ""
+        key = (str(script), body)
+        if key in seen or is_external_inline_script(body) or "sphinx-thebe" in str(script):
+            continue
+        seen.add(key)
+        kept.append(script)
+    scripts[:] = kept
+    styles = context.get("css_files")
+    if styles:
+        styles[:] = [style for style in styles if "sphinx-thebe" not in str(style)]
+
+
+def add_meta_description(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    description = app.config.pmcj_description
+    metatags = context.get("metatags", "")
+    if description and 'name="description"' not in metatags:
+        context["metatags"] = metatags + f'\n    <meta name="description" content="{description}">'
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("pmcj_description", "", "html")
+    app.connect("config-inited", add_static_path)
+    app.connect("html-page-context", clean_page_scripts, priority=900)
+    app.connect("html-page-context", add_meta_description)
+    app.add_css_file("pmcj/pmcj.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

@@ -1,0 +1,134 @@
+"""Shared helpers for tests that read the built site or build small books of their own."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pmcj.build import toc_files
+from pmcj.paths import BUILD_DIR, ROOT
+
+HTML_DIR = BUILD_DIR / "html"
+JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
+# The files a minimal copy of the book needs to build (no notebooks: fast, no kernel).
+BOOK_SKELETON = [
+    "_config.yml",
+    "_toc.yml",
+    "intro.md",
+    "how-to-use.md",
+    "glossary.md",
+    "bibliography.md",
+    "references.bib",
+    "_static",
+]
+
+
+def built_html() -> Path:
+    if not (HTML_DIR / "index.html").exists():
+        raise AssertionError("the book is not built: run `make book` (make test does it first)")
+    return HTML_DIR
+
+
+def toc_pages() -> list[str]:
+    return toc_files(ROOT / "_toc.yml")
+
+
+def copy_skeleton(dest: Path) -> Path:
+    for name in BOOK_SKELETON:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def build(book: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Build `book` strictly, as `make book` does, into its own _build folder."""
+    return subprocess.run(
+        [
+            JUPYTER_BOOK,
+            "build",
+            str(book),
+            "--builder",
+            "html",
+            "--keep-going",
+            "--warningiserror",
+            "--nitpick",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=book,
+        timeout=600,
+    )
+
+
+class ResourceParser(HTMLParser):
+    """Collects what a page would load: src/href of loading tags, inline scripts and styles."""
+
+    LOADING_RELS = {
+        "stylesheet",
+        "icon",
+        "shortcut",
+        "preload",
+        "modulepreload",
+        "prefetch",
+        "manifest",
+        "apple-touch-icon",
+        "dns-prefetch",
+        "preconnect",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []  # (tag, url)
+        self.inline: list[tuple[str, str]] = []  # (tag, text)
+        self._open: str | None = None
+        self._script_type = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value or "" for key, value in attrs}
+        if tag in {
+            "script",
+            "img",
+            "iframe",
+            "source",
+            "audio",
+            "video",
+            "embed",
+            "track",
+            "input",
+        } and values.get("src"):
+            self.urls.append((tag, values["src"]))
+        if tag == "img" and values.get("srcset"):
+            self.urls.extend(("img", part.split()[0]) for part in values["srcset"].split(","))
+        if tag == "link":
+            rels = set(values.get("rel", "").lower().split())
+            if rels & self.LOADING_RELS:
+                self.urls.append(("link", values.get("href", "")))
+        if tag == "object" and values.get("data"):
+            self.urls.append(("object", values["data"]))
+        if "style" in values:
+            self.inline.append(("style-attribute", values["style"]))
+        if tag in {"script", "style"}:
+            self._open = tag
+            self._script_type = values.get("type", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open and data.strip():
+            kind = self._open if self._script_type != "application/json" else "json"
+            self.inline.append((kind, data))
+
+
+def resources(page: Path) -> ResourceParser:
+    parser = ResourceParser()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser

@@ -1,0 +1,94 @@
+"""The toolchain is pinned, the vendored chart code matches its manifest, set-up fails kindly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import altair as alt
+
+from pmcj.paths import ROOT
+
+VENDOR = ROOT / "pmcj" / "sphinxext" / "static" / "pmcj"
+
+
+def test_lock_pins_every_installed_package_exactly() -> None:
+    lines = [
+        line
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines and all("==" in line for line in lines)
+    names = {line.split("==")[0].lower() for line in lines}
+    for required in (
+        "jupyter-book",
+        "myst-nb",
+        "pandas",
+        "altair",
+        "pytest",
+        "sphinx-exercise",
+        "sphinxcontrib-bibtex",
+        "jupyter-cache",
+    ):
+        assert required in names, f"{required} is missing from requirements.lock"
+    assert "jupyter-book==1.0.4.post1" in lines
+
+
+def test_vendored_files_match_their_manifest() -> None:
+    manifest = json.loads((VENDOR / "VENDOR.json").read_text())
+    for record in manifest["files"]:
+        path = VENDOR / record["file"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"], record["file"]
+        assert (VENDOR / record["licence_file"]).read_text().strip(), record["licence_file"]
+        assert b"sourceMappingURL" not in path.read_bytes()[-200:]
+
+
+def test_vendored_vega_lite_is_the_version_altair_expects() -> None:
+    versions = {
+        r["name"]: r["version"] for r in json.loads((VENDOR / "VENDOR.json").read_text())["files"]
+    }
+    assert versions["vega-lite"] == alt.VEGALITE_VERSION
+    assert versions["vega"].split(".")[0] == alt.VEGA_VERSION.split(".")[0]
+    assert versions["vega-embed"].split(".")[0] == alt.VEGAEMBED_VERSION.split(".")[0]
+
+
+def run_bootstrap(tmp_path: Path, lock_text: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "tools").mkdir()
+    shutil.copy2(ROOT / "tools" / "bootstrap.py", tmp_path / "tools" / "bootstrap.py")
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "requirements.lock").write_text(lock_text)
+    return subprocess.run(
+        [sys.executable, str(tmp_path / "tools" / "bootstrap.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_broken_lock_gives_a_short_message(tmp_path: Path) -> None:
+    result = run_bootstrap(tmp_path, "pandas==3.1.1\naltair>=6\n")
+    assert result.returncode == 2
+    assert "line 2 is not an exact pin" in result.stderr
+    assert "make lock" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / ".venv").exists(), "a broken lock must not create an environment"
+
+
+def test_empty_lock_gives_a_short_message(tmp_path: Path) -> None:
+    result = run_bootstrap(tmp_path, "# nothing here\n")
+    assert result.returncode == 2 and "pins nothing" in result.stderr
+
+
+def test_old_python_gives_a_short_message(tmp_path: Path) -> None:
+    script = ROOT / "tools" / "bootstrap.py"
+    code = (
+        "import sys, runpy; sys.version_info = (3, 9, 1, 'final', 0);"
+        f"runpy.run_path({str(script)!r}, run_name='__main__')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Python 3.11 or newer is needed" in result.stderr and "3.9.1" in result.stderr
