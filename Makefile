@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test lint serve clean clean-venv lock vendor bench
+.PHONY: help venv book test lint serve clean clean-venv lock vendor bench data
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ lint: $(STAMP) ## Check the Python code style with ruff
 
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (rebuilds when you save)
 	@$(PY) -m pmcj.build serve
+
+data: $(STAMP) ## Regenerate data/*.csv from the codebook and excerpt bank (default seed)
+	@$(BIN)/pmcj generate --force
 
 bench: $(STAMP) ## Measure clean build, rebuild after a prose edit, and the test suite
 	@$(PY) tools/bench.py

@@ -1,0 +1,111 @@
+"""Analyses the data tests apply to any generated data set, written independently of the generator.
+
+They repeat, in plain pandas, the checks a student would make, so a tendency that stops holding
+(at the default seed or at a lecturer's seed) fails a test rather than a chapter's teaching.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from pmcj.data.generate import generate, render
+from pmcj.data.tendencies import Tendencies
+
+
+def tables_for_seed(seed: int) -> dict[str, pd.DataFrame]:
+    files = render(generate(seed))
+    return {
+        name.removesuffix(".csv"): pd.read_csv(
+            io.BytesIO(content), keep_default_na=False, na_values=[""]
+        )
+        for name, content in files.items()
+    }
+
+
+def lead_codings_with_roles(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    return (
+        t["codings"]
+        .query("coder == 'A'")
+        .merge(t["segments"][["segment_id", "speaker_id", "source_id"]], on="segment_id")
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["codes"][["code_id", "theme"]], on="code_id")
+    )
+
+
+def share_of_role_segments(
+    t: dict[str, pd.DataFrame], *, theme: str | None = None, codes: list[str] | None = None
+) -> pd.Series:
+    """Share of each role's segments coded (by coder A) with the theme or any of the codes."""
+    coded = lead_codings_with_roles(t)
+    if theme:
+        coded = coded[coded.theme == theme]
+    if codes:
+        coded = coded[coded.code_id.isin(codes)]
+    segments = t["segments"].merge(
+        t["participants"], left_on="speaker_id", right_on="participant_id"
+    )
+    return coded.groupby("role").segment_id.nunique() / segments.groupby("role").size()
+
+
+def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
+    """Cohen's kappa for two 0/1 vectors (p_o - p_e) / (1 - p_e)."""
+    p_o = np.mean(a == b)
+    p_e = np.mean(a) * np.mean(b) + (1 - np.mean(a)) * (1 - np.mean(b))
+    return float((p_o - p_e) / (1 - p_e)) if p_e < 1 else float("nan")
+
+
+def unit_vectors(t: dict[str, pd.DataFrame]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For each code, the 0/1 vectors of coders A and B over the double-coded segments."""
+    units = t["segments"].loc[t["segments"].double_coded, "segment_id"]
+    out = {}
+    codings = t["codings"]
+    for code in t["codes"].query("level == 'code'").code_id:
+        by = {
+            coder: set(codings[(codings.coder == coder) & (codings.code_id == code)].segment_id)
+            for coder in ("A", "B")
+        }
+        out[code] = (units.isin(by["A"]).to_numpy(int), units.isin(by["B"]).to_numpy(int))
+    return out
+
+
+def retention_after_first_slip(t: dict[str, pd.DataFrame], weeks: int = 8) -> pd.Series:
+    """Share still engaged `weeks` after their first slip-up, among mentees whose log could show it.
+
+    A first slip-up in the last `weeks` weeks of a 30-week log cannot be followed for long enough,
+    so those mentees are left out rather than counted as engaged.
+    """
+    last_week = 30
+    rows = []
+    for _, log in t["sessions"].sort_values("week").groupby("mentee_id"):
+        slips = log[log.slip_up != "none"]
+        if slips.empty:
+            continue
+        first = slips.iloc[0]
+        if first.week > last_week - weeks:
+            continue
+        stopped = log[(~log.still_engaged) & (log.week <= first.week + weeks)]
+        rows.append({"response": first.mentor_response, "engaged": stopped.empty})
+    return pd.DataFrame(rows).groupby("response").engaged.mean()
+
+
+def unpaid_emotional_share(t: dict[str, pd.DataFrame]) -> pd.Series:
+    """Paid time covers reporting, then contact, then emotional support (the data card's rule)."""
+    w = (
+        t["workload"]
+        .merge(t["participants"], left_on="mentor_id", right_on="participant_id")
+        .merge(t["organisations"], on="organisation_id")
+    )
+    left_for_support = (w.paid_hours - w.reporting_hours - w.contact_hours).clip(lower=0)
+    w["unpaid"] = (w.emotional_support_hours - left_for_support).clip(lower=0)
+    sums = w.groupby("funding_model")[["unpaid", "emotional_support_hours"]].sum()
+    return sums.unpaid / sums.emotional_support_hours
+
+
+DEFAULTS = Tendencies()
