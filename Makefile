@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test lint serve clean clean-venv lock vendor bench data
+.PHONY: help venv book test lint serve clean clean-venv lock vendor bench data screenshots
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,6 +37,10 @@ data: $(STAMP) ## Regenerate data/*.csv from the codebook and excerpt bank (defa
 
 bench: $(STAMP) ## Measure clean build, rebuild after a prose edit, and the test suite
 	@$(PY) tools/bench.py
+
+screenshots: $(STAMP) ## Save every page at 390 px and 1280 px into _build/screenshots (needs chromium)
+	@$(PY) -m pmcj.build book
+	@$(PY) tools/screenshots.py
 
 vendor: $(STAMP) ## Refresh the pinned vega JavaScript (needs npm and the network; writes checksums)
 	@$(PY) tools/vendor_js.py

@@ -21,6 +21,7 @@ BOOK_SKELETON = [
     "how-to-use.md",
     "glossary.md",
     "bibliography.md",
+    "accessibility.md",
     "references.bib",
     "_static",
 ]

@@ -14,6 +14,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from pmcj.sphinxext.accessibility import setup_accessibility
+
 STATIC = Path(__file__).parent / "static"
 EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
 
@@ -69,4 +71,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", clean_page_scripts, priority=900)
     app.connect("html-page-context", add_meta_description)
     app.add_css_file("pmcj/pmcj.css")
+    setup_accessibility(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

@@ -1,0 +1,240 @@
+"""Shared pieces for the browser tests and ``tools/screenshots.py``: a browser, a server, the pages.
+
+The book promises readers with no internet (prison education, library PCs) that every page works
+offline, and promises everyone an accessible page. Only a real browser shows what a reader gets,
+so these helpers start Debian's ``chromium`` through Playwright (never ``playwright install``,
+which downloads a browser and fails offline), serve the built site on 127.0.0.1, and check one
+page: requests to other hosts, console errors, charts drawn, and axe-core's verdict.
+
+This file has no test functions, so pytest only imports it (``tests/`` is on ``sys.path`` under
+pytest's default import mode; ``tools/screenshots.py`` adds it itself).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from pmcj.build import toc_files
+from pmcj.paths import BUILD_DIR, TOC
+
+TESTS_DIR = Path(__file__).resolve().parent
+AXE_JS = TESTS_DIR / "vendor" / "axe.min.js"
+# Flags from TECH-NOTES: no sandbox (containers), and nothing that makes Chromium itself phone
+# home, so that every request the tests see comes from the page.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+INSTALL_HINT = (
+    "install Debian's browser with `apt-get install -y chromium` (never `playwright install`)"
+)
+LOCAL_HOSTS = {"127.0.0.1"}
+FAILING_IMPACTS = {"serious", "critical"}
+CHART_DRAWN = ".pmcj-chart-target svg.marks, .pmcj-chart-target canvas.marks"
+CHART_TIMEOUT_MS = 15_000
+# Extra pages Sphinx writes that readers reach from every page, besides those in _toc.yml.
+EXTRA_PAGES = ("search.html", "genindex.html")
+
+
+def site_dir() -> Path:
+    """The built site to test: ``_build/html``, or ``PMCJ_SITE_DIR`` to test a copy or a fixture."""
+    override = os.environ.get("PMCJ_SITE_DIR")
+    return Path(override).resolve() if override else BUILD_DIR / "html"
+
+
+def in_ci() -> bool:
+    """CI sets ``CI=true``; there a missing browser is a broken runner, not a reason to skip."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium: ``PMCJ_CHROMIUM`` if set, else on PATH, else the usual location."""
+    candidates = [os.environ.get("PMCJ_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def toc_pages(site: Path, toc: Path = TOC) -> list[str]:
+    """Pages to check, relative to the site: every _toc.yml entry, then search and the index.
+
+    The list comes from the table of contents, not from globbing, so a page that silently failed
+    to build is reported as missing instead of being skipped.
+    """
+    pages = [f"{name}.html" for name in toc_files(toc)]
+    return pages + [page for page in EXTRA_PAGES if page not in pages]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files without printing a log line per request into the test output."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+        return
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port and yield its base URL.
+
+    A real HTTP server, not ``file://``, because browsers restrict ``file://`` pages (fetch,
+    storage) in ways readers of the published site never see.
+    """
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def launch(playwright: Any, executable: str) -> Any:
+    """Launch headless Chromium with the project's flags."""
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=LAUNCH_ARGS)
+
+
+@dataclass
+class PageReport:
+    """What a reader's browser did on one page; each list empty means the page passed."""
+
+    url: str
+    external_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    chart_failures: list[str] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    minor_violations: list[dict[str, Any]] = field(default_factory=list)
+    charts: int = 0
+    seconds: float = 0.0
+
+    def problems(self) -> list[str]:
+        """Human-readable failures, one per line, naming what to fix."""
+        lines = [f"request to another host (aborted): {url}" for url in self.external_requests]
+        lines += [f"console error: {message}" for message in self.console_errors]
+        lines += [f"chart not drawn: {reason}" for reason in self.chart_failures]
+        lines += [format_violation(violation) for violation in self.violations]
+        return lines
+
+
+def format_violation(violation: dict[str, Any]) -> str:
+    """One axe violation as ``rule (impact): help -> selectors`` so the fix is findable."""
+    targets = [
+        " ".join(str(part) for part in node.get("target", []))
+        for node in violation.get("nodes", [])
+    ]
+    shown = "; ".join(targets[:8]) + (f"; ... ({len(targets)} in all)" if len(targets) > 8 else "")
+    return f"axe {violation['id']} ({violation.get('impact')}): {violation.get('help')} -> {shown}"
+
+
+def watch_page(page: Any, report: PageReport) -> None:
+    """Route every request and listen for errors before the page loads.
+
+    Requests to 127.0.0.1 continue; any other host is aborted (so the test never needs the
+    network) and recorded (so it fails). ``data:`` and ``blob:`` URLs never leave the browser.
+    """
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            report.external_requests.append(url)
+            route.abort()
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            where = location.get("url", "")
+            report.console_errors.append(f"{message.text} [{where}]" if where else message.text)
+
+    page.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda error: report.console_errors.append(f"uncaught: {error}"))
+
+
+def wait_for_charts(page: Any, report: PageReport) -> None:
+    """Scroll each chart into view (later charts are drawn lazily) and wait for its drawing."""
+    figures = page.locator("figure.pmcj-chart")
+    report.charts = figures.count()
+    for index in range(report.charts):
+        figure = figures.nth(index)
+        figure.scroll_into_view_if_needed()
+        # Either the drawing or pmcj-charts.js's failure message; whichever comes first.
+        outcome = figure.locator(f"{CHART_DRAWN}, .pmcj-chart-error").first
+        try:
+            outcome.wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; reported below
+            report.chart_failures.append(f"chart {index + 1} of {report.charts}: no svg or canvas")
+            continue
+        message = figure.locator(".pmcj-chart-error")
+        if message.count():
+            reason = message.first.text_content()
+            report.chart_failures.append(f"chart {index + 1} of {report.charts}: {reason}")
+    if report.charts:
+        page.evaluate("window.scrollTo(0, 0)")
+
+
+def run_axe(page: Any, report: PageReport) -> None:
+    """Inject the pinned axe-core and sort its violations into failing and reported-only."""
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => ({target: n.target}))})); }"
+    )
+    for violation in results:
+        if violation.get("impact") in FAILING_IMPACTS:
+            report.violations.append(violation)
+        else:
+            report.minor_violations.append(violation)
+
+
+def new_context(browser: Any, width: int = 1280, height: int = 800) -> Any:
+    """A fresh browser profile: empty storage, so every page is a reader's first visit."""
+    return browser.new_context(
+        viewport={"width": width, "height": height}, service_workers="block", locale="en-GB"
+    )
+
+
+def check_page(browser: Any, url: str, axe: bool = True) -> PageReport:
+    """Open ``url`` as a first visit (its own context, empty storage) and collect every problem.
+
+    A context per page costs a few milliseconds and catches errors that only a first visit
+    shows, such as the theme's "invalid theme mode" on an empty ``localStorage``.
+    """
+    report = PageReport(url=url)
+    started = time.perf_counter()
+    context = new_context(browser)
+    page = context.new_page()
+    try:
+        watch_page(page, report)
+        page.goto(url, wait_until="load")
+        wait_for_charts(page, report)
+        if axe:
+            run_axe(page, report)
+        # Late errors (a chart failing after axe) still count.
+        page.wait_for_timeout(50)
+    finally:
+        context.close()
+    report.seconds = time.perf_counter() - started
+    return report
