@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test lint serve clean clean-venv lock vendor bench data screenshots
+.PHONY: help venv book instructor test lint serve clean clean-venv lock vendor bench data screenshots export
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,8 +18,16 @@ $(STAMP): requirements.lock pyproject.toml tools/bootstrap.py
 
 venv: $(STAMP) ## Create or update the project's virtual environment from the lock file
 
+# A class variant of the data: make book DATA=variants/class-a
+ifdef DATA
+export PMCJ_DATA := $(abspath $(DATA))
+endif
+
 book: $(STAMP) ## Build the student edition of the website into _build/html
 	@$(PY) -m pmcj.build book
+
+instructor: $(STAMP) ## Build the instructor edition (worked solutions, teaching notes) into _build/instructor/_build/html
+	@$(PY) -m pmcj.build instructor
 
 test: $(STAMP) ## Run the whole test suite (builds what the tests need first)
 	@$(PY) -m pmcj.build book
@@ -34,6 +42,9 @@ serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (rebuilds when you save
 
 data: $(STAMP) ## Regenerate data/*.csv from the codebook and excerpt bank (default seed)
 	@$(BIN)/pmcj generate --force
+
+export: $(STAMP) ## Write the REFI-QDA codebook (.qdc) and project (.qdpx) into _build/downloads
+	@$(BIN)/pmcj export --out _build/downloads
 
 bench: $(STAMP) ## Measure clean build, rebuild after a prose edit, and the test suite
 	@$(PY) tools/bench.py

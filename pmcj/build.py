@@ -6,23 +6,34 @@ reader hashes notebooks exactly as the build does, so the build that follows fin
 already executed. The build itself runs with warnings as errors (`-W -n --keep-going`), so an
 unknown citation, a broken cross-reference or a notebook that raises fails it.
 
-Usage: python -m pmcj.build book | serve
+Editions share one execution cache, so notebooks run once for both:
+
+- the student edition (``make book``) in ``_build/html``;
+- the instructor edition (``make instructor``), with worked solutions and teaching notes, in
+  ``_build/instructor/_build/html``;
+- a class variant of the data (``make book DATA=variants/class-a``) gets its own output folder and
+  cache, because notebook outputs depend on the data, not only on the notebook's text.
+
+Usage: python -m pmcj.build book | instructor | serve
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import http.server
+import os
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from pmcj.paths import BUILD_DIR, CACHE_DIR, ROOT, TOC
+from pmcj.paths import BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT, TOC
 
 NOTEBOOK_READER = {"name": "myst_nb_md", "type": "plugin"}
 
@@ -81,22 +92,102 @@ def fill_cache(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
         print(f"build: {uri} raised an error; the build below will show where")
 
 
+@dataclass(frozen=True)
+class Edition:
+    """Where one edition of the book is built from and to."""
+
+    name: str
+    html: Path
+    cache: Path
+    path_output: Path | None = None
+    overrides: dict | None = None
+
+    def config(self) -> Path | None:
+        """A merged copy of _config.yml (jupyter-book's --config replaces, it does not merge)."""
+        if not self.overrides and self.cache == CACHE_DIR:
+            return None
+        config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+        merge(config, copy.deepcopy(self.overrides or {}))
+        config.setdefault("execute", {})["cache"] = str(self.cache)
+        path = BUILD_DIR / "configs" / f"{self.name}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+
+def merge(base: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+
+
+INSTRUCTOR_OVERRIDES = {
+    "title": "Peer Mentoring in Criminal Justice: an interactive companion (instructor edition)",
+    "sphinx": {"config": {"pmcj_edition": "instructor"}},
+}
+
+
+def edition(name: str, data_dir: Path | None = None) -> Edition:
+    """The edition to build; a class variant of the data gets its own output and cache."""
+    overrides = INSTRUCTOR_OVERRIDES if name == "instructor" else {}
+    if data_dir is not None and data_dir.resolve() != DATA_DIR.resolve():
+        label = f"variant-{data_dir.resolve().name}-{name}"
+        folder = BUILD_DIR / label
+        return Edition(
+            name=label,
+            html=folder / "_build" / "html",
+            cache=folder / ".jupyter_cache",
+            path_output=folder,
+            overrides=overrides,
+        )
+    if name == "instructor":
+        folder = BUILD_DIR / "instructor"
+        return Edition(
+            name="instructor",
+            html=folder / "_build" / "html",
+            cache=CACHE_DIR,
+            path_output=folder,
+            overrides=overrides,
+        )
+    return Edition(name="student", html=BUILD_DIR / "html", cache=CACHE_DIR)
+
+
 def jupyter_book(args: list[str]) -> int:
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), *args]
     return subprocess.run(command, cwd=ROOT).returncode
 
 
-def build_book(strict: bool = True) -> int:
-    fill_cache()
+def build_book(strict: bool = True, name: str = "student") -> int:
+    data_dir = Path(os.environ["PMCJ_DATA"]) if os.environ.get("PMCJ_DATA") else None
+    if data_dir is not None and not (data_dir / "datapackage.json").exists():
+        print(
+            f"build: PMCJ_DATA={data_dir} holds no datapackage.json; make a variant with "
+            "`.venv/bin/pmcj generate --seed N --out DIR` first",
+            file=sys.stderr,
+        )
+        return 2
+    target = edition(name, data_dir)
+    fill_cache(cache_dir=target.cache)
     flags = ["--builder", "html", "--keep-going"]
     if strict:
         flags += ["--warningiserror", "--nitpick"]
+    config = target.config()
+    if config is not None:
+        flags += ["--config", str(config)]
+    if target.path_output is not None:
+        flags += ["--path-output", str(target.path_output)]
     status = jupyter_book(flags)
     if status != 0:
         print(
             "\nbuild: the book did not build; the warnings above name each file and line.",
             file=sys.stderr,
         )
+    else:
+        print(f"build: the {target.name} edition is in {target.html.relative_to(ROOT)}")
     return status
 
 
@@ -140,11 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pmcj.build", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("target", choices=["book", "serve"])
+    parser.add_argument("target", choices=["book", "instructor", "serve"])
     args = parser.parse_args(argv)
     if args.target == "serve":
         return serve()
-    return build_book()
+    return build_book(name="student" if args.target == "book" else "instructor")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     pmcj generate [--seed N] [--out DIR] [--force]
     pmcj validate [DIR]
+    pmcj export [--out DIR]
 
 Lecturers use `generate --seed` for a class variant; everything that checks answers computes from
 whichever data are loaded, so a variant needs nothing else changed.
@@ -16,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pmcj.data.docs import refresh_card
 from pmcj.data.errors import DataError
 from pmcj.data.generate import DEFAULT_SEED, PACKAGE, generate, render
 from pmcj.data.package import load_all
@@ -84,6 +86,21 @@ def write_data(seed: int, out: Path, force: bool) -> list[Path]:
     return [out / name for name in names]
 
 
+def export_refi(out: Path) -> list[Path]:
+    """Write the REFI-QDA codebook and project of the loaded data (or a class variant)."""
+    from pmcj.refi import write_codebook, write_project
+
+    tables = load_all()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return [
+            write_codebook(out / "peer-mentoring-codebook.qdc", tables),
+            write_project(out / "peer-mentoring-project.qdpx", tables),
+        ]
+    except OSError as error:
+        raise UsageError(f"cannot write to {out}: {error.strerror}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pmcj", description="Synthetic data for the book.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,11 +115,22 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--force", action="store_true", help="replace files that already exist")
     check = commands.add_parser("validate", help="check a data folder against datapackage.json")
     check.add_argument("folder", type=Path, nargs="?", default=DATA_DIR)
+    export = commands.add_parser(
+        "export", help="write the coded data as REFI-QDA files (.qdc codebook, .qdpx project)"
+    )
+    export.add_argument(
+        "--out", type=Path, default=Path("_build/downloads"), help="folder to write them to"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
             written = write_data(args.seed, args.out, args.force)
+            if args.out.resolve() == DATA_DIR.resolve() and refresh_card():
+                print("pmcj: refreshed the data dictionary in data/README.md")
             print(f"pmcj: wrote {len(written)} files to {args.out} (seed {args.seed})")
+        elif args.command == "export":
+            for path in export_refi(args.out):
+                print(f"pmcj: wrote {path} ({path.stat().st_size:,} bytes)")
         else:
             tables = load_all(args.folder)
             rows = sum(len(frame) for frame in tables.values())

@@ -8,23 +8,15 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pmcj.build import toc_files
+import yaml
+
+from pmcj.build import is_notebook, toc_files
 from pmcj.paths import BUILD_DIR, ROOT
 
 HTML_DIR = BUILD_DIR / "html"
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
-# The files a minimal copy of the book needs to build (no notebooks: fast, no kernel).
-BOOK_SKELETON = [
-    "_config.yml",
-    "_toc.yml",
-    "intro.md",
-    "how-to-use.md",
-    "glossary.md",
-    "bibliography.md",
-    "accessibility.md",
-    "references.bib",
-    "_static",
-]
+# What a minimal copy of the book needs besides its prose pages.
+BOOK_FILES = ["_config.yml", "references.bib", "_static"]
 
 
 def built_html() -> Path:
@@ -38,12 +30,23 @@ def toc_pages() -> list[str]:
 
 
 def copy_skeleton(dest: Path) -> Path:
-    for name in BOOK_SKELETON:
+    """Copy the book without its notebooks (fast to build, no kernel) and a matching _toc.yml."""
+    for name in BOOK_FILES:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name)
         else:
             shutil.copy2(source, dest / name)
+    kept = []
+    for page in toc_pages():
+        source = ROOT / f"{page}.md"
+        if not is_notebook(source):
+            (dest / source.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / source.relative_to(ROOT))
+            kept.append(page)
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    toc["parts"] = [{"caption": "Pages", "chapters": [{"file": page} for page in kept[1:]]}]
+    (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     return dest
 
 

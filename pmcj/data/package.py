@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from pmcj.data.errors import DataError
-from pmcj.paths import DATA_DIR
+from pmcj.paths import ACTIVE_DATA_DIR
 
 DESCRIPTOR = "datapackage.json"
 TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
@@ -82,7 +82,7 @@ def _descriptor(data_dir: Path) -> dict[str, Resource]:
     return read_descriptor(data_dir)
 
 
-def table_names(data_dir: Path = DATA_DIR) -> list[str]:
+def table_names(data_dir: Path = ACTIVE_DATA_DIR) -> list[str]:
     return list(_descriptor(Path(data_dir)))
 
 
@@ -286,8 +286,11 @@ def to_frame(resource: Resource, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def load_all(data_dir: Path | str = DATA_DIR) -> dict[str, pd.DataFrame]:
-    """Every table, checked against its schema and every key across tables."""
+def load_all(data_dir: Path | str = ACTIVE_DATA_DIR) -> dict[str, pd.DataFrame]:
+    """Every table, checked against its schema and every key across tables.
+
+    By default this reads the book's data, or the class variant named by ``PMCJ_DATA``.
+    """
     data_dir = Path(data_dir)
     resources = read_descriptor(data_dir)
     rows = {name: read_rows(resource, data_dir) for name, resource in resources.items()}
@@ -296,7 +299,7 @@ def load_all(data_dir: Path | str = DATA_DIR) -> dict[str, pd.DataFrame]:
     return {name: to_frame(resources[name], rows[name]) for name in resources}
 
 
-def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
+def load_table(name: str, data_dir: Path | str = ACTIVE_DATA_DIR) -> pd.DataFrame:
     """One table, checked against its schema and against the tables its keys refer to."""
     data_dir = Path(data_dir)
     resources = read_descriptor(data_dir)

@@ -15,6 +15,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from pmcj.sphinxext.accessibility import setup_accessibility
+from pmcj.sphinxext.datadocs import setup_datadocs
+from pmcj.sphinxext.downloads import setup_downloads
 
 STATIC = Path(__file__).parent / "static"
 EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
@@ -67,9 +69,12 @@ def add_meta_description(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("pmcj_description", "", "html")
+    app.add_config_value("pmcj_edition", "student", "env", [str])
     app.connect("config-inited", add_static_path)
     app.connect("html-page-context", clean_page_scripts, priority=900)
     app.connect("html-page-context", add_meta_description)
     app.add_css_file("pmcj/pmcj.css")
     setup_accessibility(app)
+    setup_datadocs(app)
+    setup_downloads(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
