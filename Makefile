@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book instructor test lint serve clean clean-venv lock vendor bench data screenshots export
+.PHONY: help venv book instructor test lint serve clean clean-venv lock vendor bench data screenshots export lighthouse
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,7 +46,11 @@ data: $(STAMP) ## Regenerate data/*.csv from the codebook and excerpt bank (defa
 export: $(STAMP) ## Write the REFI-QDA codebook (.qdc) and project (.qdpx) into _build/downloads
 	@$(BIN)/pmcj export --out _build/downloads
 
-bench: $(STAMP) ## Measure clean build, rebuild after a prose edit, and the test suite
+lighthouse: $(STAMP) ## Lighthouse scores of the landing page and a chapter, phone and desktop (needs Node 20+ and npm)
+	@$(PY) -m pmcj.build book
+	@$(PY) tools/lighthouse/run.py
+
+bench: $(STAMP) ## Measure clean build, prose and code rebuilds, make test, and page weights
 	@$(PY) tools/bench.py
 
 screenshots: $(STAMP) ## Save every page at 390 px and 1280 px into _build/screenshots (needs chromium)

@@ -1,0 +1,307 @@
+"""Run Lighthouse on the built book and record its four scores (`make lighthouse`; issue 5, item 6).
+
+Lighthouse's scores are what a reviewer or a funder looks at first, and the book promises to do at
+least as well as the default Jupyter Book template on them: Performance 60 (mobile) / 82 (desktop),
+Accessibility 100, Best Practices 96 and SEO 90 (measured on this machine, TECH-NOTES "Browser
+tests"); Best Practices and SEO should reach 100. Scores vary from run to run and machine to
+machine, so this is a make target whose figures go into the README, not a test that fails CI.
+
+Lighthouse is pinned at 12.8.2 in package.json and package-lock.json next to this file (12.x is
+the last line that runs on Node 20); `npm ci` installs exactly that when node_modules is missing.
+It drives Debian's chromium (CHROME_PATH, or PMCJ_CHROMIUM like the browser tests) against the
+built site served on 127.0.0.1, so nothing is fetched from the internet. Pages: the landing page
+and the first chapter in _toc.yml (the guide for readers while no chapter exists), each as a phone
+(Lighthouse's default, throttled) and as a desktop (`--preset=desktop`).
+
+Writes _build/lighthouse.md (the table, and every Best Practices or SEO audit that fails, with its
+details) and the reports, JSON and HTML, into _build/lighthouse/. The exit status is 1 when a
+score is below the default template's. Needs `make book` first, Node 20+ and npm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def ensure_venv_python() -> None:
+    """Re-run under the project's .venv: reading _toc.yml needs PyYAML and the pmcj package."""
+    if Path(sys.prefix).resolve() == VENV_PYTHON.parent.parent.resolve():
+        return
+    if not VENV_PYTHON.exists():
+        sys.exit("lighthouse: no .venv in this repository: run `make venv` first")
+    os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+ensure_venv_python()
+sys.path.insert(0, str(ROOT))
+
+from pmcj.build import toc_files  # noqa: E402 (after the interpreter check above)
+from pmcj.paths import BUILD_DIR, TOC  # noqa: E402
+
+LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+# The same flags as the browser tests (TECH-NOTES): no sandbox in containers, and nothing that
+# makes Chromium itself reach the network, so the scores measure the page alone.
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}
+# The default Jupyter Book 1.x template on this machine (TECH-NOTES, "Browser tests").
+BASELINE = {
+    ("performance", "mobile"): 60,
+    ("performance", "desktop"): 82,
+    ("accessibility", "mobile"): 100,
+    ("accessibility", "desktop"): 100,
+    ("best-practices", "mobile"): 96,
+    ("best-practices", "desktop"): 96,
+    ("seo", "mobile"): 90,
+    ("seo", "desktop"): 90,
+}
+SHOULD_BE_100 = ("best-practices", "seo")
+RUN_TIMEOUT_S = 300
+
+
+class LighthouseError(Exception):
+    """Something outside the page went wrong (no node, no build, Lighthouse crashed)."""
+
+
+def chromium() -> str:
+    """Debian's chromium, as the browser tests find it; Lighthouse must not download its own."""
+    for candidate in (
+        os.environ.get("CHROME_PATH"),
+        os.environ.get("PMCJ_CHROMIUM"),
+        shutil.which("chromium"),
+        "/usr/bin/chromium",
+    ):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    raise LighthouseError("no chromium found: install it with `apt-get install -y chromium`")
+
+
+def install_lighthouse() -> None:
+    """`npm ci` from the committed lock, so every machine scores with the same Lighthouse."""
+    if LIGHTHOUSE.exists():
+        return
+    if shutil.which("npm") is None:
+        raise LighthouseError("npm is not installed: install Node.js 20 or newer (with npm)")
+    print("lighthouse: installing the pinned Lighthouse with `npm ci` …", flush=True)
+    result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=False)
+    if result.returncode != 0 or not LIGHTHOUSE.exists():
+        raise LighthouseError(f"`npm ci` in {HERE} failed (needs the npm registry the first time)")
+
+
+def pages_to_score(site: Path) -> list[str]:
+    """The landing page and the first chapter (the readers' guide until a chapter exists)."""
+    names = toc_files(TOC)
+    chapter = next((name for name in names if name.startswith("chapters/")), "how-to-use")
+    pages = [f"{names[0]}.html", f"{chapter}.html"]
+    missing = [page for page in pages if not (site / page).is_file()]
+    if missing:
+        raise LighthouseError(f"{', '.join(missing)} not in {site}: run `make book` first")
+    return pages
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+        """Lighthouse fetches dozens of files; their log lines would hide the scores."""
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve the site on 127.0.0.1 on a free port (port 0) for as long as the block runs."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_lighthouse(url: str, form_factor: str, out_stem: Path, chrome: str) -> dict[str, Any]:
+    """One Lighthouse run; returns its JSON report (also saved, with the HTML one, at out_stem)."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        "--output=json",
+        "--output=html",
+        f"--output-path={out_stem}",
+        "--quiet",
+        *FORM_FACTORS[form_factor],
+    ]
+    env = dict(os.environ, CHROME_PATH=chrome)
+    try:
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise LighthouseError(f"Lighthouse took over {RUN_TIMEOUT_S} s on {url}") from error
+    report_path = out_stem.with_name(out_stem.name + ".report.json")
+    if result.returncode != 0 or not report_path.exists():
+        raise LighthouseError(
+            f"Lighthouse failed on {url} ({form_factor}, exit {result.returncode}):\n"
+            + "\n".join((result.stderr or result.stdout).strip().splitlines()[-20:])
+        )
+    report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
+    if report.get("runtimeError"):
+        raise LighthouseError(f"Lighthouse on {url}: {report['runtimeError'].get('message')}")
+    return report
+
+
+def scores(report: dict[str, Any]) -> dict[str, int | None]:
+    """The four category scores, 0–100 (None when Lighthouse could not score a category)."""
+    out: dict[str, int | None] = {}
+    for category in CATEGORIES:
+        score = report["categories"].get(category, {}).get("score")
+        out[category] = None if score is None else round(score * 100)
+    return out
+
+
+def item_summary(item: dict[str, Any]) -> str:
+    """One line for an audit's detail item: a console message, a URL, a node."""
+    for key in ("description", "source", "url", "node", "label"):
+        value = item.get(key)
+        if isinstance(value, dict):
+            value = value.get("snippet") or value.get("url") or value.get("selector")
+        if value:
+            return str(value)[:160]
+    return json.dumps(item)[:160]
+
+
+def failing_audits(report: dict[str, Any], category: str) -> list[str]:
+    """Audits that cost the category points: scored (weight > 0, binary or numeric) and not 1."""
+    audits = report["audits"]
+    lines = []
+    for ref in report["categories"].get(category, {}).get("auditRefs", []):
+        audit = audits.get(ref["id"], {})
+        if ref.get("weight", 0) <= 0 or audit.get("scoreDisplayMode") not in {"binary", "numeric"}:
+            continue
+        if audit.get("score") is None or audit["score"] >= 1:
+            continue
+        items = (audit.get("details") or {}).get("items") or []
+        detail = "; ".join(item_summary(item) for item in items[:5])
+        line = f"`{ref['id']}` ({audit.get('title', '')})"
+        lines.append(line + (f": {detail}" if detail else ""))
+    return lines
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    """The README's table and, for Best Practices and SEO below 100, what fails and where."""
+    head = ["Performance", "Accessibility", "Best Practices", "SEO"]
+    out = [
+        "| page | form factor | " + " | ".join(head) + " |",
+        "| --- | --- |" + " ---: |" * len(head),
+    ]
+    for result in results:
+        cells = []
+        for category in CATEGORIES:
+            value = result["scores"][category]
+            floor = BASELINE[(category, result["form_factor"])]
+            text = "–" if value is None else str(value)
+            if value is None or value < floor:
+                text += f" (below the template's {floor})"
+            cells.append(text)
+        out.append(f"| {result['page']} | {result['form_factor']} | " + " | ".join(cells) + " |")
+    out += [
+        "",
+        "Default Jupyter Book template on the same machine: Performance 60 mobile / 82 desktop, "
+        "Accessibility 100, Best Practices 96, SEO 90.",
+    ]
+    failing = [
+        f"- {result['page']} ({result['form_factor']}), {category}: {audit}"
+        for result in results
+        for category in SHOULD_BE_100
+        for audit in result["failing"][category]
+    ]
+    if failing:
+        out += ["", "Best Practices and SEO audits that fail:", "", *failing]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python tools/lighthouse/run.py", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--site", type=Path, default=BUILD_DIR / "html", help="the built site (_build/html)"
+    )
+    args = parser.parse_args(argv)
+    site: Path = args.site.resolve()
+    out_dir = BUILD_DIR / "lighthouse"
+    try:
+        if not (site / "index.html").exists():
+            raise LighthouseError(f"no built site at {site}: run `make book` first")
+        pages = pages_to_score(site)
+        chrome = chromium()
+        install_lighthouse()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        results = []
+        with serve(site) as base_url:
+            for page in pages:
+                for form_factor in FORM_FACTORS:
+                    print(f"lighthouse: {page} ({form_factor}) …", flush=True)
+                    stem = out_dir / f"{Path(page).with_suffix('').as_posix().replace('/', '__')}"
+                    report = run_lighthouse(
+                        base_url + page,
+                        form_factor,
+                        stem.with_name(f"{stem.name}-{form_factor}"),
+                        chrome,
+                    )
+                    results.append(
+                        {
+                            "page": page,
+                            "form_factor": form_factor,
+                            "lighthouse": report.get("lighthouseVersion"),
+                            "scores": scores(report),
+                            "failing": {c: failing_audits(report, c) for c in CATEGORIES},
+                        }
+                    )
+    except LighthouseError as error:
+        print(f"lighthouse: {error}", file=sys.stderr)
+        return 2
+    text = markdown(results)
+    print("\n" + text)
+    (BUILD_DIR / "lighthouse.md").write_text(text, encoding="utf-8")
+    (out_dir / "summary.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"lighthouse: wrote {BUILD_DIR / 'lighthouse.md'} and the reports in {out_dir}")
+    below = [
+        f"{r['page']} {r['form_factor']} {c}"
+        for r in results
+        for c in CATEGORIES
+        if r["scores"][c] is None or r["scores"][c] < BASELINE[(c, r["form_factor"])]
+    ]
+    if below:
+        print("lighthouse: below the default template: " + ", ".join(below), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
