@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book instructor test lint serve clean clean-venv lock vendor bench data screenshots export lighthouse
+.PHONY: help venv book instructor test lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,8 +29,14 @@ book: $(STAMP) ## Build the student edition of the website into _build/html
 instructor: $(STAMP) ## Build the instructor edition (worked solutions, teaching notes) into _build/instructor/_build/html
 	@$(PY) -m pmcj.build instructor
 
+student-pack: $(STAMP) ## Zip the notebooks without solutions, the data and a README into _build/student-pack.zip
+	@$(PY) -m pmcj.build book
+	@$(PY) -m pmcj.pack
+
 test: $(STAMP) ## Run the whole test suite (builds what the tests need first)
 	@$(PY) -m pmcj.build book
+	@$(PY) -m pmcj.build instructor
+	@$(PY) -m pmcj.pack
 	@$(PY) -m pytest
 
 lint: $(STAMP) ## Check the Python code style with ruff

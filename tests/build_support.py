@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-
-import yaml
 
 from pmcj.build import is_notebook, toc_files
 from pmcj.paths import BUILD_DIR, ROOT
@@ -29,24 +28,34 @@ def toc_pages() -> list[str]:
     return toc_files(ROOT / "_toc.yml")
 
 
+def stand_in(notebook: Path) -> str:
+    """A prose page with a notebook's title and labels, so links to it resolve without a kernel."""
+    text = notebook.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("# "))
+    labels = re.findall(r"^\(([\w-]+)\)=$", text, flags=re.MULTILINE)
+    labels += re.findall(r"^:label: ([\w-]+)$", text, flags=re.MULTILINE)
+    body = "".join(f"\n({label})=\n## {label}\n" for label in labels[1:])
+    first = f"({labels[0]})=\n" if labels else ""
+    return f"{first}{title}\n\nStand-in for a notebook in a test build.\n{body}"
+
+
 def copy_skeleton(dest: Path) -> Path:
-    """Copy the book without its notebooks (fast to build, no kernel) and a matching _toc.yml."""
+    """Copy the book with stand-ins for its notebooks (fast: no kernel) and the same _toc.yml."""
     for name in BOOK_FILES:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name)
         else:
             shutil.copy2(source, dest / name)
-    kept = []
     for page in toc_pages():
         source = ROOT / f"{page}.md"
-        if not is_notebook(source):
-            (dest / source.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / source.relative_to(ROOT))
-            kept.append(page)
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    toc["parts"] = [{"caption": "Pages", "chapters": [{"file": page} for page in kept[1:]]}]
-    (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+        target = dest / source.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if is_notebook(source):
+            target.write_text(stand_in(source), encoding="utf-8")
+        else:
+            shutil.copy2(source, target)
+    shutil.copy2(ROOT / "_toc.yml", dest / "_toc.yml")
     return dest
 
 

@@ -8,6 +8,7 @@ a meta description so search engines and link previews say what each page is.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from sphinx.config import Config
 from pmcj.sphinxext.accessibility import setup_accessibility
 from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
+from pmcj.sphinxext.editions import setup_editions
 
 STATIC = Path(__file__).parent / "static"
 EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
@@ -67,7 +69,23 @@ def add_meta_description(
         context["metatags"] = metatags + f'\n    <meta name="description" content="{description}">'
 
 
+def fingerprint() -> str:
+    """A hash of this extension's code and static files and of the pmcj package it renders with.
+
+    Sphinx re-reads every page when an "env" config value changes, so registering this hash as one
+    makes a change to the extension rebuild the whole book instead of leaving stale pages.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".js", ".css"}:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("pmcj_fingerprint", fingerprint(), "env")
     app.add_config_value("pmcj_description", "", "html")
     app.add_config_value("pmcj_edition", "student", "env", [str])
     app.connect("config-inited", add_static_path)
@@ -77,4 +95,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_accessibility(app)
     setup_datadocs(app)
     setup_downloads(app)
+    setup_editions(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

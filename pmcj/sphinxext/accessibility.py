@@ -17,6 +17,8 @@ checked by ``tests/test_browser.py`` on every page:
 * ``region`` (moderate): the book title link at the top of the primary sidebar sits outside
   every landmark; the sidebar becomes a labelled ``complementary`` landmark (its "Main"
   navigation stays inside it).
+* ``summary-name`` (serious): the sidebar's toggle that expands a chapter's sub-pages is a
+  ``summary`` holding only an icon; it is named after the chapter ("Pages under ...").
 * Console error "Got invalid theme mode" (pydata-sphinx-theme 0.17.1 on a first visit, when
   ``localStorage`` is empty and the template's ``default_mode`` is empty): the page now starts in
   ``auto`` mode, which follows the reader's system setting, as the theme intends.
@@ -56,6 +58,11 @@ THEME_SWITCH_ICON = re.compile(
 PRIMARY_SIDEBAR = re.compile(r'<div id="pst-primary-sidebar" class="([^"]*)">')
 BIBLIOGRAPHY_ENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry">')
 
+SIDEBAR_TOGGLE = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">([^<]*)</a><details[^>]*>)<summary>'
+    r'(<span class="toctree-toggle" role="presentation">)'
+)
+
 HtmlFix = Callable[[str], str]
 
 
@@ -83,7 +90,19 @@ def fix_bibliography_roles(html: str) -> str:
     return BIBLIOGRAPHY_ENTRY.sub(r'\1 role="listitem">', html)
 
 
-THEME_FIXES: tuple[HtmlFix, ...] = (fix_search_button, fix_theme_switch, fix_sidebar_landmark)
+def fix_sidebar_toggles(html: str) -> str:
+    """Name the sidebar's expand/collapse toggles after their page (axe ``summary-name``)."""
+    return SIDEBAR_TOGGLE.sub(
+        lambda m: f'{m.group(1)}<summary aria-label="Pages under {m.group(2)}">{m.group(3)}', html
+    )
+
+
+THEME_FIXES: tuple[HtmlFix, ...] = (
+    fix_search_button,
+    fix_theme_switch,
+    fix_sidebar_landmark,
+    fix_sidebar_toggles,
+)
 
 
 def fix_page_html(html: str) -> str:

@@ -17,6 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from pmcj.data import load_all
 from pmcj.paths import ACTIVE_DATA_DIR
 from pmcj.refi import write_codebook, write_project
+from pmcj.sphinxext.editions import is_student
 
 FOLDER = Path("_downloads") / "refi"
 FILES = (
@@ -46,5 +47,54 @@ class RefiDownloads(SphinxDirective):
         return [nodes.raw("", f'<ul class="pmcj-downloads">{"".join(items)}</ul>', format="html")]
 
 
+NOTEBOOKS = Path("_downloads") / "notebooks"
+
+
+def notebook_docnames(app: Sphinx) -> dict[str, Path]:
+    """Pages whose source is a MyST notebook, with their source files."""
+    from pmcj.build import is_notebook
+
+    found = {}
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if source.suffix == ".md" and source.exists() and is_notebook(source):
+            found[docname] = source
+    return found
+
+
+def link_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node
+) -> None:
+    """Offer each notebook page's executed .ipynb just below its title."""
+    if doctree is None or pagename not in notebook_docnames(app) or "body" not in context:
+        return
+    name = f"{Path(pagename).name}.ipynb"
+    href = html.escape(context["pathto"](f"{NOTEBOOKS.as_posix()}/{name}", 1))
+    what = "with worked solutions" if not is_student(app) else "with its outputs"
+    link = (
+        f'<p class="pmcj-notebook-download"><a href="{href}" download>Download this page as a '
+        f"Jupyter notebook</a> (<code>{name}</code>, {what}; it runs in the student pack's "
+        "folder).</p>"
+    )
+    context["body"] = context["body"].replace("</h1>", "</h1>" + link, 1)
+
+
+def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    from pmcj.notebooks import executed_notebook, for_download, write_if_changed
+
+    cache = Path(app.config.nb_execution_cache_path)
+    if not cache.is_absolute():
+        cache = Path(app.srcdir) / cache
+    for docname, source in notebook_docnames(app).items():
+        notebook = for_download(
+            executed_notebook(source, cache), keep_solutions=not is_student(app)
+        )
+        write_if_changed(Path(app.outdir) / NOTEBOOKS / f"{Path(docname).name}.ipynb", notebook)
+
+
 def setup_downloads(app: Sphinx) -> None:
     app.add_directive("pmcj-refi-downloads", RefiDownloads)
+    app.connect("html-page-context", link_notebook)
+    app.connect("build-finished", write_notebooks)
