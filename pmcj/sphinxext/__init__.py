@@ -19,6 +19,7 @@ from pmcj.sphinxext.accessibility import setup_accessibility
 from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
+from pmcj.sphinxext.performance import setup_performance
 
 STATIC = Path(__file__).parent / "static"
 EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
@@ -96,4 +97,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_datadocs(app)
     setup_downloads(app)
     setup_editions(app)
+    setup_performance(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

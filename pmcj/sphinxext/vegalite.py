@@ -4,7 +4,8 @@ myst-nb calls :meth:`VegaLiteRenderPlugin.handle_mime` for each notebook output.
 bundle it writes a ``figure`` holding the spec as JSON, a reserved height so the text does not jump
 when the chart is drawn, and a "numbers behind this chart" table built from the chart's own data,
 so that screen-reader users and readers without JavaScript lose nothing. The JavaScript that draws
-the chart is served by the site and attached only to pages that have charts.
+the chart is served by the site and attached only to pages that have charts; it fetches the vega
+libraries only when a chart comes near the screen.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from sphinx.util import logging
 LOGGER = logging.getLogger(__name__)
 MIME_PATTERN = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 STATIC_PREFIX = "pmcj/"  # relative to _static/, as Sphinx expects
-SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "pmcj-charts.js")
+# Loaded by pmcj-charts.js, in this order, when the first chart nears the screen.
+LIBRARIES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 DEFAULT_HEIGHT = 300
 TABLE_ROW_LIMIT = 60
 TITLE_AND_AXES = 90  # pixels vega adds around the plotting area for a title and axis labels
@@ -140,6 +142,9 @@ class VegaLiteRenderPlugin:
                     type="pmcj",
                     subtype="chart",
                 )
-        for name in SCRIPTS:
-            renderer.add_js_file(f"pmcj-{name}", STATIC_PREFIX + name, {"defer": "defer"})
+        renderer.add_js_file(
+            "pmcj-charts",
+            STATIC_PREFIX + "pmcj-charts.js",
+            {"defer": "defer", "data-requires": " ".join(LIBRARIES)},
+        )
         return [nodes.raw("", chart_html(spec), format="html")]

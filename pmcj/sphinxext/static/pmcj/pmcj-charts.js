@@ -1,16 +1,36 @@
 /* Draw the book's altair charts with the vega files served by this site (no network).
- * Each chart is a <figure class="pmcj-chart"> holding its Vega-Lite spec as JSON. The first few
- * charts are drawn at once, the rest when they scroll near the screen. If a chart cannot be drawn,
- * the reader is told so in the figure, and the table of its numbers stays available. */
+ * Each chart is a <figure class="pmcj-chart"> holding its Vega-Lite spec as JSON. The vega
+ * libraries (about 830 kB) are fetched from this script's own folder only when the first chart
+ * comes near the screen, so a reader on a phone downloads them only if they reach a chart.
+ * If a chart cannot be drawn, the reader is told so in the figure, and its table stays available. */
 (function () {
   "use strict";
-  var EAGER = 3;
+  var script = document.currentScript;
+  var base = script.src.replace(/[^/]*$/, "");
+  var LIBRARIES = (script.getAttribute("data-requires") || "").split(/\s+/).filter(Boolean);
   var OPTIONS = {
     mode: "vega-lite",
     renderer: "svg",
     actions: { export: true, source: false, compiled: false, editor: false },
     i18n: { SVG_ACTION: "Save as SVG", PNG_ACTION: "Save as PNG" }
   };
+  var loading = null;
+
+  function loadLibraries() {
+    if (loading) { return loading; }
+    loading = LIBRARIES.reduce(function (previous, name) {
+      return previous.then(function () {
+        return new Promise(function (resolve, reject) {
+          var tag = document.createElement("script");
+          tag.src = base + name;
+          tag.onload = resolve;
+          tag.onerror = function () { reject(new Error("could not load " + name)); };
+          document.head.appendChild(tag);
+        });
+      });
+    }, Promise.resolve());
+    return loading;
+  }
 
   function fail(figure, reason) {
     var target = figure.querySelector(".pmcj-chart-target");
@@ -46,11 +66,10 @@
       fail(figure, "its description could not be read");
       return;
     }
-    if (typeof window.vegaEmbed !== "function") {
-      fail(figure, "the chart library did not load");
-      return;
-    }
-    window.vegaEmbed(target, spec, OPTIONS).then(function () {
+    loadLibraries().then(function () {
+      if (typeof window.vegaEmbed !== "function") { throw new Error("the chart library did not load"); }
+      return window.vegaEmbed(target, spec, OPTIONS);
+    }).then(function () {
       label(target);
       figure.classList.add("pmcj-chart-ready");
     }).catch(function (error) {
@@ -60,16 +79,14 @@
 
   function start() {
     var figures = Array.prototype.slice.call(document.querySelectorAll("figure.pmcj-chart"));
-    var later = figures.slice(EAGER);
-    figures.slice(0, EAGER).forEach(draw);
-    if (!later.length) { return; }
-    if (!("IntersectionObserver" in window)) { later.forEach(draw); return; }
+    if (!figures.length) { return; }
+    if (!("IntersectionObserver" in window)) { figures.forEach(draw); return; }
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         if (entry.isIntersecting) { observer.unobserve(entry.target); draw(entry.target); }
       });
-    }, { rootMargin: "400px 0px" });
-    later.forEach(function (figure) { observer.observe(figure); });
+    }, { rootMargin: "600px 0px" });
+    figures.forEach(function (figure) { observer.observe(figure); });
   }
 
   if (document.readyState === "loading") {
