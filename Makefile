@@ -33,10 +33,8 @@ student-pack: $(STAMP) ## Zip the notebooks without solutions, the data and a RE
 	@$(PY) -m pmcj.build book
 	@$(PY) -m pmcj.pack
 
-test: $(STAMP) ## Run the whole test suite (builds what the tests need first)
-	@$(PY) -m pmcj.build book
-	@$(PY) -m pmcj.build instructor
-	@$(PY) -m pmcj.pack
+test: $(STAMP) ## Run the whole test suite (builds both editions and the student pack first)
+	@$(PY) -m pmcj.build all
 	@$(PY) -m pytest
 
 lint: $(STAMP) ## Check the Python code style with ruff

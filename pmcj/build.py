@@ -14,7 +14,7 @@ Editions share one execution cache, so notebooks run once for both:
 - a class variant of the data (``make book DATA=variants/class-a``) gets its own output folder and
   cache, because notebook outputs depend on the data, not only on the notebook's text.
 
-Usage: python -m pmcj.build book | instructor | serve
+Usage: python -m pmcj.build book | instructor | all | serve
 """
 
 from __future__ import annotations
@@ -231,10 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pmcj.build", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("target", choices=["book", "instructor", "serve"])
+    parser.add_argument("target", choices=["book", "instructor", "all", "serve"])
     args = parser.parse_args(argv)
     if args.target == "serve":
         return serve()
+    if args.target == "all":  # what the tests read: both editions and the student pack
+        from pmcj.pack import main as pack
+
+        return build_book(name="student") or build_book(name="instructor") or pack([])
     return build_book(name="student" if args.target == "book" else "instructor")
 
 

@@ -332,8 +332,8 @@ def build_step(step: Step, clone: Path) -> None:
 
 
 def test_step(step: Step, clone: Path) -> None:
-    """`make test` in the clone: the (now up-to-date) build, then the whole pytest suite."""
-    build_seconds, status, output = run_timed([str(VENV_PYTHON), "-m", "pmcj.build", "book"], clone)
+    """`make test` in the clone: both editions and the pack (as the Makefile does), then pytest."""
+    build_seconds, status, output = run_timed([str(VENV_PYTHON), "-m", "pmcj.build", "all"], clone)
     if status != 0:
         step.seconds = build_seconds
         step.status = f"failed (build exit {status})"
