@@ -443,10 +443,43 @@ def write_outputs(report: Report) -> None:
 # --- main --------------------------------------------------------------------------------------
 
 
+DATA_TIMING = """
+import time
+from pmcj.data.generate import DEFAULT_SEED, generate, render
+from pmcj.data import load_all
+from pmcj.refi.export import project_files
+start = time.perf_counter(); render(generate(DEFAULT_SEED)); generated = time.perf_counter() - start
+start = time.perf_counter(); tables = load_all(); loaded = time.perf_counter() - start
+start = time.perf_counter(); project_files(tables); exported = time.perf_counter() - start
+print(f"{generated:.3f} {loaded:.3f} {exported:.3f}")
+"""
+
+
+def data_steps(report: Report, clone: Path) -> None:
+    """Time generating the data, loading every table with checks, and the REFI-QDA export."""
+    _, status, output = run_timed([str(VENV_PYTHON), "-c", DATA_TIMING], clone)
+    names = (
+        "generate the data at the default seed",
+        "load and check every table",
+        "REFI-QDA project export",
+    )
+    values = output.strip().splitlines()[-1].split() if status == 0 else []
+    for index, name in enumerate(names):
+        step = Step(name)
+        if len(values) == len(names):
+            step.seconds, step.status = float(values[index]), "ok"
+        else:
+            step.status = f"failed (exit {status})"
+            report.problems.append(f"{name}: {tail(output, 5)}")
+        report.steps.append(step)
+
+
 def measure(report: Report, clone: Path) -> None:
     """The steps, in order; each later step needs the build of the one before."""
     print(f"bench: cloning HEAD ({report.commit[:10]}) into {clone}", flush=True)
     clone_head(clone)
+    print("bench: data generation, loading and export …", flush=True)
+    data_steps(report, clone)
 
     clean = Step("clean build (no _build, no cache)")
     report.steps.append(clean)
