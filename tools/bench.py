@@ -399,7 +399,9 @@ def markdown(report: Report) -> str:
         "| --- | ---: | ---: | --- |",
     ]
     for step in report.steps:
-        seconds = "–" if step.seconds is None else f"{step.seconds:.1f} s"
+        seconds = (
+            "–" if step.seconds is None else f"{step.seconds:.{1 if step.seconds >= 1 else 2}f} s"
+        )
         executed = "–" if step.notebooks_executed is None else str(step.notebooks_executed)
         if step.expected_executed is not None and step.notebooks_executed is not None:
             executed += f" (expected {step.expected_executed})"
