@@ -21,12 +21,9 @@ from __future__ import annotations
 
 import argparse
 import copy
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,24 +203,22 @@ def source_mtimes(root: Path = ROOT) -> dict[Path, float]:
 
 def serve(port: int = 8000) -> int:
     """Build, serve _build/html on 127.0.0.1, and rebuild whenever a source file is saved."""
+    from pmcj.localserver import serve_directory
+
     build_book(strict=False)
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(BUILD_DIR / "html")
-    )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serve: http://127.0.0.1:{port}/ (rebuilds on save; Ctrl+C stops)")
-    seen = source_mtimes()
-    try:
-        while True:
-            time.sleep(1)
-            now = source_mtimes()
-            if now != seen:
-                seen = now
-                build_book(strict=False)
-                print(f"serve: rebuilt; refresh http://127.0.0.1:{port}/")
-    except KeyboardInterrupt:
-        server.shutdown()
+    with serve_directory(BUILD_DIR / "html", port=port, quiet=False) as url:
+        print(f"serve: {url} (rebuilds on save; Ctrl+C stops)")
+        seen = source_mtimes()
+        try:
+            while True:
+                time.sleep(1)
+                now = source_mtimes()
+                if now != seen:
+                    seen = now
+                    build_book(strict=False)
+                    print(f"serve: rebuilt; refresh {url}")
+        except KeyboardInterrupt:
+            pass
     return 0
 
 

@@ -13,19 +13,16 @@ pytest's default import mode; ``tools/screenshots.py`` adds it itself).
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import shutil
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from pmcj.build import toc_files
+from pmcj.localserver import serve_directory
 from pmcj.paths import BUILD_DIR, TOC
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -83,30 +80,9 @@ def toc_pages(site: Path, toc: Path = TOC) -> list[str]:
     return pages + [page for page in EXTRA_PAGES if page not in pages]
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without printing a log line per request into the test output."""
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
-        return
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 at a free port and yield its base URL.
-
-    A real HTTP server, not ``file://``, because browsers restrict ``file://`` pages (fetch,
-    storage) in ways readers of the published site never see.
-    """
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(directory: Path) -> contextlib.AbstractContextManager[str]:
+    """Serve the site on 127.0.0.1 on a free port for as long as the block runs."""
+    return serve_directory(directory)
 
 
 def launch(playwright: Any, executable: str) -> Any:

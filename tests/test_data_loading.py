@@ -22,16 +22,8 @@ from pmcj.data import DataError, load_all, load_table
 from pmcj.data.inputs import load_codebook, load_excerpts
 from pmcj.paths import DATA_DIR
 
-TABLES = [
-    "organisations",
-    "participants",
-    "sources",
-    "segments",
-    "codes",
-    "codings",
-    "sessions",
-    "workload",
-]
+# The table order the data package declares, read here without the loader's code.
+TABLES = [r["name"] for r in json.loads((DATA_DIR / "datapackage.json").read_text())["resources"]]
 
 
 @pytest.fixture

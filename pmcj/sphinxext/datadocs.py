@@ -16,18 +16,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from pmcj.data import docs
 from pmcj.data.inputs import CODEBOOK
+from pmcj.data.package import table_names
 from pmcj.paths import ROOT
-
-TABLES = (
-    "organisations",
-    "participants",
-    "sources",
-    "segments",
-    "codes",
-    "codings",
-    "sessions",
-    "workload",
-)
 
 
 def markdown_directive(render: Callable[[], str], *sources: str) -> type[SphinxDirective]:
@@ -61,5 +51,5 @@ def setup_datadocs(app: Sphinx) -> None:
     )
     app.add_directive(
         "pmcj-data-sizes",
-        markdown_directive(docs.sizes_markdown, *[f"data/{name}.csv" for name in TABLES]),
+        markdown_directive(docs.sizes_markdown, *[f"data/{name}.csv" for name in table_names()]),
     )

@@ -21,16 +21,11 @@ score is below the default template's. Needs `make book` first, Node 20+ and npm
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +47,7 @@ ensure_venv_python()
 sys.path.insert(0, str(ROOT))
 
 from pmcj.build import toc_files  # noqa: E402 (after the interpreter check above)
+from pmcj.localserver import serve_directory as serve  # noqa: E402
 from pmcj.paths import BUILD_DIR, TOC  # noqa: E402
 
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
@@ -122,25 +118,6 @@ def pages_to_score(site: Path) -> list[str]:
     if missing:
         raise LighthouseError(f"{', '.join(missing)} not in {site}: run `make book` first")
     return pages
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
-        """Lighthouse fetches dozens of files; their log lines would hide the scores."""
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve the site on 127.0.0.1 on a free port (port 0) for as long as the block runs."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def run_lighthouse(url: str, form_factor: str, out_stem: Path, chrome: str) -> dict[str, Any]:
