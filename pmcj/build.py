@@ -28,7 +28,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+try:
+    import yaml
+    from jupyter_cache import get_cache  # noqa: F401 (checked here so the message comes first)
+except ModuleNotFoundError as missing:
+    sys.exit(
+        f"build: {missing.name} is not installed in {sys.executable}. The book's tools live in "
+        "the project's .venv: run `make book` (it creates .venv from requirements.lock)."
+    )
 
 from pmcj.paths import BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT, TOC
 
