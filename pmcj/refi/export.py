@@ -137,36 +137,32 @@ def code_description(code: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def _code_element(parent: ET.Element, row: dict[str, Any], codable: bool, colour: str):
+    """One ``Code`` element (a theme folder or a code) with its readable description."""
+    element = _el(
+        parent,
+        "Code",
+        {
+            "guid": guid("code", row["code_id"]),
+            "name": str(row["name"]),
+            "isCodable": "true" if codable else "false",
+            "color": colour,
+        },
+    )
+    _el(element, "Description", text=code_description(row))
+    return element
+
+
 def _code_tree(parent: ET.Element, codes: pd.DataFrame) -> None:
     """Themes as non-codable folders with their codes beneath, in the codebook's order."""
     rows = codes.to_dict("records")
     themes = [row for row in rows if row["level"] == "theme"]
     for number, theme in enumerate(themes):
         colour = THEME_COLOURS[number % len(THEME_COLOURS)]
-        element = _el(
-            parent,
-            "Code",
-            {
-                "guid": guid("code", theme["code_id"]),
-                "name": str(theme["name"]),
-                "isCodable": "false",
-                "color": colour,
-            },
-        )
-        _el(element, "Description", text=code_description(theme))
+        folder = _code_element(parent, theme, codable=False, colour=colour)
         for code in rows:
             if code["level"] == "code" and code["parent_id"] == theme["code_id"]:
-                child = _el(
-                    element,
-                    "Code",
-                    {
-                        "guid": guid("code", code["code_id"]),
-                        "name": str(code["name"]),
-                        "isCodable": "true",
-                        "color": colour,
-                    },
-                )
-                _el(child, "Description", text=code_description(code))
+                _code_element(folder, code, codable=True, colour=colour)
 
 
 def codebook_xml(tables: dict[str, pd.DataFrame] | None = None) -> bytes:
