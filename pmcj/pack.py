@@ -62,6 +62,10 @@ real people.
 2. Open a notebook (`*.ipynb`) from the list on the left and run its cells from the top
    (Run > Run All Cells). Keep the notebooks in this folder, next to `pmcj/` and `data/`.
 
+The notebooks open with the outputs the book computed. When you run a chart's cell, altair draws it
+with JavaScript it fetches from the internet; without a connection the chart stays blank, but the
+table of numbers computed just before each chart still shows its result.
+
 The exercise notebooks end each data task with a line such as `ch07.ex7_1(answer)`: replace the
 `...` in `answer = ...` with your answer and run the cell to get feedback.
 
