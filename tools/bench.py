@@ -41,20 +41,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def ensure_venv_python() -> None:
-    """Re-run this script under the project's .venv: it needs PyYAML and the pinned toolchain."""
-    if Path(sys.prefix).resolve() == VENV_PYTHON.parent.parent.resolve():
-        return
-    if not VENV_PYTHON.exists():
-        sys.exit("bench: no .venv in this repository: run `make venv` (or `make bench`) first")
-    os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
-ensure_venv_python()
 sys.path.insert(0, str(ROOT))
+from pmcj.toolenv import VENV_PYTHON, ensure_project_python  # noqa: E402 (standard library only)
+
+ensure_project_python(__file__, "bench")
 
 from pmcj.build import is_notebook, toc_files  # noqa: E402 (after the interpreter check above)
 from pmcj.paths import BUILD_DIR  # noqa: E402

@@ -31,20 +31,12 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def ensure_venv_python() -> None:
-    """Re-run under the project's .venv: reading _toc.yml needs PyYAML and the pmcj package."""
-    if Path(sys.prefix).resolve() == VENV_PYTHON.parent.parent.resolve():
-        return
-    if not VENV_PYTHON.exists():
-        sys.exit("lighthouse: no .venv in this repository: run `make venv` first")
-    os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
-ensure_venv_python()
 sys.path.insert(0, str(ROOT))
+from pmcj.toolenv import ensure_project_python  # noqa: E402 (standard library only)
+
+ensure_project_python(__file__, "lighthouse")
 
 from pmcj.build import toc_files  # noqa: E402 (after the interpreter check above)
 from pmcj.localserver import serve_directory as serve  # noqa: E402
