@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book instructor test lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
+.PHONY: help venv book instructor test anatomy lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,12 +37,17 @@ test: $(STAMP) ## Run the whole test suite (builds both editions and the student
 	@$(PY) -m pmcj.build all
 	@$(PY) -m pytest
 
+anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules (seconds; no build)
+	@$(PY) -m pytest tests/test_chapters.py -m "not build" -q
+
 lint: $(STAMP) ## Check the Python code style with ruff
 	@$(BIN)/ruff check pmcj tests tools
 	@$(BIN)/ruff format --check pmcj tests tools
 
-serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (rebuilds when you save)
-	@$(PY) -m pmcj.build serve
+PORT ?= 8000
+
+serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (rebuilds on save, reloads the page; PORT=8001 for another port)
+	@$(PY) -m pmcj.build serve --port $(PORT)
 
 data: $(STAMP) ## Regenerate data/*.csv from the codebook and excerpt bank (default seed)
 	@$(BIN)/pmcj generate --force

@@ -1,10 +1,19 @@
-"""Build the book: fill the execution cache on both cores, then run Jupyter Book strictly.
+"""Build the book: check the pages, run the notebooks on both cores, then Jupyter Book, strictly.
+
+Before Sphinx runs, two mistakes that Jupyter Book would let through or bury are stopped, each with
+the file and what to do:
+
+- a page under ``chapters/``, ``exercises/`` or ``appendices/`` that ``_toc.yml`` does not list
+  (``only_build_toc_files`` makes Jupyter Book leave it out without a word), or a ``_toc.yml``
+  entry whose file does not exist;
+- a notebook that raises: the build stops at once with the notebook's file, the failing cell and
+  the exception, instead of carrying on to a long log and a vaguer error at the end.
 
 `jupyter-book build` executes notebooks one at a time, and Sphinx cannot read in parallel with the
 extensions Jupyter Book loads. jupyter-cache's `local-parallel` executor can, and its `myst_nb_md`
 reader hashes notebooks exactly as the build does, so the build that follows finds every notebook
 already executed. The build itself runs with warnings as errors (`-W -n --keep-going`), so an
-unknown citation, a broken cross-reference or a notebook that raises fails it.
+unknown citation, a broken cross-reference or a chart without a description fails it.
 
 Editions share one execution cache, so notebooks run once for both:
 
@@ -14,17 +23,25 @@ Editions share one execution cache, so notebooks run once for both:
 - a class variant of the data (``make book DATA=variants/class-a``) gets its own output folder and
   cache, because notebook outputs depend on the data, not only on the notebook's text.
 
-Usage: python -m pmcj.build book | instructor | all | serve
+``serve`` is the live preview: sphinx-autobuild's server and browser reload around this module's
+own build, so a saved page is rebuilt (notebooks re-run only when their code changed) and the open
+browser tab reloads itself.
+
+Usage: python -m pmcj.build book | instructor | all | serve [--port 8000]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
+import logging
 import os
+import shutil
+import socket
 import subprocess
 import sys
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +54,16 @@ except ModuleNotFoundError as missing:
         "the project's .venv: run `make book` (it creates .venv from requirements.lock)."
     )
 
-from pmcj.paths import BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT, TOC
+from pmcj.paths import ACTIVE_DATA_DIR, BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT, TOC
 
 NOTEBOOK_READER = {"name": "myst_nb_md", "type": "plugin"}
+# Folders whose every page must be in _toc.yml (a draft belongs outside them until it is ready).
+PAGE_FOLDERS = ("chapters", "exercises", "appendices")
+TOC_HELP = 'see CONTRIBUTING.md, "Adding a chapter", step "Table of contents"'
+
+
+class BuildStopped(Exception):
+    """A mistake found before or while notebooks run, already explained in plain English."""
 
 
 def toc_files(toc: Path = TOC) -> list[str]:
@@ -75,10 +99,60 @@ def notebook_paths(root: Path = ROOT) -> list[Path]:
     return [path for path in paths if path.exists() and is_notebook(path)]
 
 
+def page_problems(root: Path = ROOT) -> list[str]:
+    """Pages the book would silently leave out, and _toc.yml entries with no page: one line each.
+
+    Jupyter Book builds only what _toc.yml lists (``only_build_toc_files``), so a new chapter that
+    is not listed builds "successfully" without it. This is a few directory listings: fast enough
+    to run before every build.
+    """
+    listed = toc_files(root / "_toc.yml")
+    problems = [
+        f"_toc.yml lists '{name}', but there is no {name}.md: create the page or remove the "
+        f"entry ({TOC_HELP})."
+        for name in listed
+        if not (root / f"{name}.md").exists() and not (root / f"{name}.ipynb").exists()
+    ]
+    known = set(listed)
+    for folder in PAGE_FOLDERS:
+        for page in sorted((root / folder).rglob("*.md")):
+            relative = page.relative_to(root)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if relative.with_suffix("").as_posix() not in known:
+                problems.append(
+                    f"{relative.as_posix()} is not in _toc.yml, so the book would leave it out "
+                    f"without a word. Add it to _toc.yml (a chapter under its part, its "
+                    f"exercise page as a section beneath it; {TOC_HELP}), or keep the draft "
+                    f"outside {folder}/ until it is ready."
+                )
+    return problems
+
+
+def check_pages(root: Path = ROOT) -> None:
+    problems = page_problems(root)
+    if problems:
+        listing = "\n".join(f"- {problem}" for problem in problems)
+        raise BuildStopped(f"build: the pages and _toc.yml do not agree:\n{listing}")
+
+
+def quiet_logger() -> logging.Logger:
+    """jupyter-cache's workers log a failing notebook's whole coloured traceback as a warning.
+
+    Raising the level to ERROR keeps that out of the log (genuine worker crashes still show), so
+    the only report of a failed notebook is :func:`fill_cache`'s, with the file, cell and error.
+    """
+    logger = logging.getLogger("pmcj.build.execute")
+    logger.setLevel(logging.ERROR)
+    return logger
+
+
 def fill_cache(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
-    """Execute every out-of-date notebook into the cache, two at a time."""
+    """Execute every out-of-date notebook into the cache, two at a time; stop if any raises."""
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
+
+    from pmcj.notebooks import execution_failure
 
     notebooks = notebook_paths(root)
     if not notebooks:
@@ -86,14 +160,61 @@ def fill_cache(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
     cache = get_cache(str(cache_dir))
     for path in notebooks:
         cache.add_nb_to_project(str(path), read_data=NOTEBOOK_READER)
-    stale = [record.pk for record in cache.list_unexecuted()]
+    # Only this book's current pages: a renamed or deleted page stays in the cache's project, and
+    # reading it would fail.
+    current = [str(path.absolute()) for path in notebooks]
+    stale = [record.pk for record in cache.list_unexecuted(filter_uris=current)]
     if not stale:
         return
-    print(f"build: executing {len(stale)} notebook(s) on 2 cores")
-    executor = load_executor("local-parallel", cache=cache)
+    print(f"build: executing {len(stale)} notebook(s) on 2 cores", flush=True)
+    executor = load_executor("local-parallel", cache=cache, logger=quiet_logger())
     result = executor.run_and_cache(filter_pks=stale, timeout=300, allow_errors=False)
-    for uri in result.errored:
-        print(f"build: {uri} raised an error; the build below will show where")
+    reports = []
+    for uri in [*result.excepted, *result.errored]:
+        source = Path(uri)
+        failure = execution_failure(source, cache_dir)
+        if failure is None:
+            name = source.relative_to(root) if source.is_relative_to(root) else source
+            reports.append(
+                f"{name} could not be run or cached (see the messages above); "
+                "run `make book` again, and `make clean` first if it fails the same way."
+            )
+            continue
+        log = cache_dir.parent / "execution-errors" / f"{source.stem}.txt"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(failure.traceback, encoding="utf-8")
+        shown = log.relative_to(root) if log.is_relative_to(root) else log
+        reports.append(failure.describe(root, f"  (the full traceback is in {shown})\n"))
+    if reports:
+        raise BuildStopped("\n\n".join(f"build: {report}" for report in reports))
+
+
+def reset_cache_for_new_data(cache_dir: Path, data_dir: Path = ACTIVE_DATA_DIR) -> None:
+    """Empty the execution cache when the data changed since it was filled.
+
+    jupyter-cache keys outputs on a notebook's code alone, so after ``make data`` the pages would
+    otherwise keep the old data's numbers.
+    """
+    from pmcj.data.package import data_fingerprint
+
+    stamp = cache_dir / "data-fingerprint.txt"
+    current = data_fingerprint(data_dir)
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == current:
+        return
+    if cache_dir.exists():
+        print(
+            "build: the data changed since the notebooks last ran; running them again", flush=True
+        )
+        shutil.rmtree(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current + "\n", encoding="utf-8")
+
+
+def prepare(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
+    """Everything that must hold before Sphinx runs: pages agree with _toc.yml, notebooks run."""
+    check_pages(root)
+    reset_cache_for_new_data(cache_dir)
+    fill_cache(root, cache_dir)
 
 
 @dataclass(frozen=True)
@@ -175,7 +296,11 @@ def build_book(strict: bool = True, name: str = "student") -> int:
         )
         return 2
     target = edition(name, data_dir)
-    fill_cache(cache_dir=target.cache)
+    try:
+        prepare(ROOT, target.cache)
+    except BuildStopped as stopped:
+        print(f"\n{stopped}\n", file=sys.stderr, flush=True)
+        return 1
     flags = ["--builder", "html", "--keep-going"]
     if strict:
         flags += ["--warningiserror", "--nitpick"]
@@ -195,37 +320,98 @@ def build_book(strict: bool = True, name: str = "student") -> int:
     return status
 
 
-def source_mtimes(root: Path = ROOT) -> dict[Path, float]:
-    patterns = [
-        "*.md",
-        "*.yml",
-        "*.bib",
-        "chapters/*.md",
-        "exercises/*.md",
-        "data/*.csv",
-        "_static/*",
-    ]
-    return {path: path.stat().st_mtime for pattern in patterns for path in root.glob(pattern)}
+# What a save must touch to rebuild the preview: pages, configuration, references, data, styles.
+WATCHED_FOLDERS = (*PAGE_FOLDERS, "_static", "data")
+WATCHED_SUFFIXES = (".md", ".yml", ".bib")
+EDITOR_DEBRIS = (".swp", ".swx", ".swo", ".tmp", ".bak", "~")
 
 
-def serve(port: int = 8000) -> int:
-    """Build, serve _build/html on 127.0.0.1, and rebuild whenever a source file is saved."""
-    from pmcj.localserver import serve_directory
+def ignored(path: str, root: Path = ROOT) -> bool:
+    """True for a changed file the book is not built from (the build's own output, .venv, ...).
 
+    sphinx-autobuild watches the whole folder; this filter keeps the build from reacting to its
+    own output in _build, to editors' swap files, or to code and tests (which no page shows).
+    """
+    try:
+        relative = Path(path).resolve().relative_to(root)
+    except ValueError:
+        return True
+    name = relative.name
+    if any(part.startswith((".", "#")) for part in relative.parts) or name.endswith(EDITOR_DEBRIS):
+        return True
+    if len(relative.parts) == 1:
+        return relative.suffix not in WATCHED_SUFFIXES or name in {"README.md", "CONTRIBUTING.md"}
+    return relative.parts[0] not in WATCHED_FOLDERS
+
+
+def rebuild(*, changed_paths: Sequence[Path] = ()) -> None:
+    """sphinx-autobuild's change callback: the same build as `make book`, minus warnings-as-errors.
+
+    Module level so that sphinx-autobuild can run it in a worker process. Notebooks whose code did
+    not change are taken from the cache, so a prose edit re-executes nothing.
+    """
+    names = sorted({Path(path).name for path in changed_paths})
+    if names:
+        print(f"serve: {', '.join(names[:5])} changed; rebuilding", flush=True)
     build_book(strict=False)
-    with serve_directory(BUILD_DIR / "html", port=port, quiet=False) as url:
-        print(f"serve: {url} (rebuilds on save; Ctrl+C stops)")
-        seen = source_mtimes()
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         try:
-            while True:
-                time.sleep(1)
-                now = source_mtimes()
-                if now != seen:
-                    seen = now
-                    build_book(strict=False)
-                    print(f"serve: rebuilt; refresh {url}")
-        except KeyboardInterrupt:
-            pass
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(port: int = 8000, host: str = "127.0.0.1") -> int:
+    """Build, serve _build/html on 127.0.0.1, rebuild on save and reload the open browser tab.
+
+    sphinx-autobuild (the usual live preview for Sphinx) provides the file watcher, the server and
+    the script that reloads the page; the build it calls is this module's, so the checks above,
+    the parallel execution cache and the chart renderer behave exactly as in `make book`.
+    """
+    try:
+        import uvicorn
+        from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
+        from sphinx_autobuild.server import RebuildServer
+        from starlette.applications import Starlette
+        from starlette.middleware import Middleware
+        from starlette.routing import Mount, WebSocketRoute
+        from starlette.staticfiles import StaticFiles
+    except ModuleNotFoundError as missing:
+        print(
+            f"serve: {missing.name} is not installed in {sys.executable}; run `make serve`, which "
+            "installs the pinned sphinx-autobuild from requirements.lock into .venv.",
+            file=sys.stderr,
+        )
+        return 2
+    if not port_is_free(host, port):
+        print(
+            f"serve: port {port} is already in use (another `make serve`?). Stop it, or use "
+            f"another port: make serve PORT={port + 1}",
+            file=sys.stderr,
+        )
+        return 2
+    rebuild()
+    html = BUILD_DIR / "html"
+    html.mkdir(parents=True, exist_ok=True)
+    watcher = RebuildServer([ROOT], ignored, change_callback=rebuild)
+    app = Starlette(
+        routes=[
+            WebSocketRoute("/websocket-reload", watcher, name="reload"),
+            Mount("/", app=StaticFiles(directory=html, html=True), name="static"),
+        ],
+        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
+        lifespan=watcher.lifespan,
+    )
+    print(
+        f"serve: http://{host}:{port}/ (rebuilds when you save and reloads the page; Ctrl+C stops)",
+        flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 
@@ -234,9 +420,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m pmcj.build", description=__doc__.split("\n")[0]
     )
     parser.add_argument("target", choices=["book", "instructor", "all", "serve"])
+    parser.add_argument("--port", type=int, default=8000, help="port for serve (127.0.0.1 only)")
     args = parser.parse_args(argv)
     if args.target == "serve":
-        return serve()
+        return serve(port=args.port)
     if args.target == "all":  # what the tests read: both editions and the student pack
         from pmcj.pack import main as pack
 

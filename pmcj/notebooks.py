@@ -5,6 +5,11 @@ outputs), minus what belongs to the book alone: the cell that wires charts into 
 (tagged ``book-only``) and, for students, every worked solution (cells tagged ``solution`` and the
 Markdown between ``solution-start`` and ``solution-end``) and every ``{instructor-note}``. Files are
 written only when their content changes, so an unchanged notebook never triggers a rebuild.
+
+It also reads back why a notebook has no executed copy: jupyter-cache keeps the traceback of a run
+that raised, and :func:`execution_failure` turns it into the notebook's file, the failing cell (and
+its line in the MyST source) and the exception, so a contributor reads their own error, not a
+later and vaguer one.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -28,8 +34,129 @@ FENCE_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}")
 NOTE = re.compile(r"^(:{3,}|`{3,})\{instructor-note\}.*?^\1\s*$\n?", re.MULTILINE | re.DOTALL)
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_SOURCE = re.compile(
+    r"An error occurred while executing the following cell:\n-{10,}\n(.*?)\n-{10,}\n", re.DOTALL
+)
+TIMEOUT = re.compile(r"A cell timed out while it was being executed, after (\d+) seconds")
+TIMEOUT_SOURCE = re.compile(r"preview of the cell contents:\n-{10,}\n(.*?)\n-{10,}", re.DOTALL)
+CELL_LINE = re.compile(r"(?:Cell In ?\[\d*\]|Input In ?\[\d*\]), line (\d+)")
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)): ?(.*)$")
+SHOWN_LINES = 8
+
+
 class NotExecuted(LookupError):
     """The execution cache holds no up-to-date run of a notebook (build the book first)."""
+
+
+@dataclass(frozen=True)
+class ExecutionFailure:
+    """Why a notebook has no executed copy: the cell that raised and what it raised."""
+
+    source: Path
+    cell: str
+    error: str
+    source_line: int | None = None
+    cell_line: int | None = None
+    traceback: str = ""
+
+    def describe(self, root: Path | None = None, details: str = "") -> str:
+        """Plain English: the file and line, the cell's first lines, the exception, the fix."""
+        name = self.source.relative_to(root) if root else self.source
+        lines = self.cell.strip("\n").splitlines()
+        shown = lines[:SHOWN_LINES] + (["..."] if len(lines) > SHOWN_LINES else [])
+        at = f" at line {self.source_line}" if self.source_line else ""
+        cell = "\n".join(f"      {line}".rstrip() for line in shown) or "      (cell not found)"
+        failing = ""
+        if self.cell_line and 0 < self.cell_line <= len(lines):
+            line = f"line {self.cell_line} of the cell"
+            if self.source_line:
+                line = f"line {self.source_line + self.cell_line - 1} ({line})"
+            failing = f"\n  failed on {line}: {lines[self.cell_line - 1].strip()}"
+        return (
+            f"{name} raised an error when its code was run, so the book was not built.\n"
+            f"  the code cell{at}:\n{cell}{failing}\n"
+            f"  {self.error}\n"
+            f"{details}"
+            "Fix that cell (or the data or helper it uses), then run `make book` again."
+        )
+
+
+def clean_traceback(text: str) -> str:
+    """A traceback without the terminal colour codes IPython puts in it."""
+    return ANSI.sub("", text)
+
+
+def source_line(source: Path, cell: str) -> int | None:
+    """The line of the MyST file where a code cell's first line is, if it can be found."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    first = next((line for line in cell.splitlines() if line.strip()), "")
+    if not first:
+        return None
+    index = text.find(cell.strip("\n")) if cell.strip("\n") in text else text.find(first)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def failure_from_traceback(source: Path, traceback: str) -> ExecutionFailure:
+    """Read jupyter-cache's stored traceback of a failed run (nbclient's message inside)."""
+    text = clean_traceback(traceback)
+    timeout = TIMEOUT.search(text)
+    if timeout:
+        match = TIMEOUT_SOURCE.search(text)
+        cell = match.group(1) if match else ""
+        error = (
+            f"the cell was still running after {timeout.group(1)} seconds (the time limit); "
+            "make it faster or smaller"
+        )
+        return ExecutionFailure(source, cell, error, source_line(source, cell), None, text)
+    match = CELL_SOURCE.search(text)
+    cell = match.group(1) if match else ""
+    after = text[match.end() :] if match else text
+    cell_line = CELL_LINE.search(after)
+    errors = [m for line in after.splitlines() if (m := EXCEPTION_LINE.match(line.strip()))]
+    if errors:
+        error = f"{errors[-1].group(1)}: {errors[-1].group(2)}".rstrip(": ")
+    else:
+        error = next(
+            (line.strip() for line in reversed(after.splitlines()) if line.strip()), "an error"
+        )
+    return ExecutionFailure(
+        source,
+        cell,
+        error,
+        source_line(source, cell) if cell else None,
+        int(cell_line.group(1)) if cell_line else None,
+        text,
+    )
+
+
+def execution_failure(source: Path, cache_dir: Path) -> ExecutionFailure | None:
+    """The stored failure of the notebook's last run, or None if it has not failed."""
+    from jupyter_cache import get_cache
+
+    try:
+        record = get_cache(str(cache_dir)).get_project_record(str(source))
+    except (KeyError, ValueError):
+        return None
+    if not record.traceback:
+        return None
+    return failure_from_traceback(source, record.traceback)
+
+
+def is_myst_notebook(source: Path) -> bool:
+    """myst-nb reads a Markdown page as a notebook only if its front matter says it is one.
+
+    Without the jupytext ``format_name: myst`` line the page builds as plain Markdown (its code
+    cells warn and never run), however complete its ``kernelspec``.
+    """
+    text = source.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return False
+    front = text.split("---", 2)[1]
+    return "kernelspec" in front and re.search(r"format_name:\s*myst\b", front) is not None
 
 
 def executed_notebook(source: Path, cache_dir: Path) -> NotebookNode:
@@ -41,8 +168,19 @@ def executed_notebook(source: Path, cache_dir: Path) -> NotebookNode:
         notebook = cache.get_project_notebook(str(source)).nb
         _, merged = cache.merge_match_into_notebook(notebook)
     except (KeyError, ValueError) as error:
+        failure = execution_failure(source, cache_dir)
+        if failure is not None:
+            raise NotExecuted(failure.describe()) from error
+        if not is_myst_notebook(source):
+            raise NotExecuted(
+                f"{source.name} names a kernel but lacks the jupytext lines ('format_name: "
+                "myst') in its front matter, so myst-nb did not read it as a notebook; copy the "
+                "front matter of chapter 7"
+            ) from error
         raise NotExecuted(
-            f"{source.name} has not been executed into {cache_dir}: run `make book` first"
+            f"{source.name} has no executed copy in {cache_dir}. Build with `make book` (or "
+            "`make serve`), which runs every notebook into that cache before Sphinx reads it; "
+            "`jupyter-book build` on its own does not."
         ) from error
     return merged
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -32,17 +33,14 @@ MODULES = [
     "checks/__init__.py",
     "checks/feedback.py",
 ]
-DATA_FILES = [
-    "datapackage.json",
-    "organisations.csv",
-    "participants.csv",
-    "sources.csv",
-    "segments.csv",
-    "codes.csv",
-    "codings.csv",
-    "sessions.csv",
-    "workload.csv",
-]
+
+
+def data_files(data_dir: Path) -> list[str]:
+    """The descriptor and every table it lists: datapackage.json is the one list of tables."""
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    return ["datapackage.json", *(resource["path"] for resource in descriptor["resources"])]
+
+
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 README = """# Student pack: Peer Mentoring in Criminal Justice, an interactive companion
@@ -98,7 +96,7 @@ def pack_entries(data_dir: Path, cache_dir: Path) -> dict[str, bytes]:
     checks = sorted((package / "checks").glob("ch*.py"))
     for module in [*MODULES, *[f"checks/{p.name}" for p in checks]]:
         entries[f"pmcj/{module}"] = (package / module).read_bytes()
-    for name in DATA_FILES:
+    for name in data_files(data_dir):
         entries[f"data/{name}"] = (data_dir / name).read_bytes()
     variant = data_dir.resolve() != DATA_DIR.resolve()
     data_note = (

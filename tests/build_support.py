@@ -13,6 +13,8 @@ from pmcj.build import is_notebook, toc_files
 from pmcj.paths import BUILD_DIR, ROOT
 
 HTML_DIR = BUILD_DIR / "html"
+INSTRUCTOR_HTML_DIR = BUILD_DIR / "instructor" / "_build" / "html"
+STUDENT_PACK = BUILD_DIR / "student-pack.zip"
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 # What a minimal copy of the book needs besides its prose pages.
 BOOK_FILES = ["_config.yml", "references.bib", "_static"]
@@ -22,6 +24,22 @@ def built_html() -> Path:
     if not (HTML_DIR / "index.html").exists():
         raise AssertionError("the book is not built: run `make book` (make test does it first)")
     return HTML_DIR
+
+
+def built_instructor_html() -> Path:
+    if not (INSTRUCTOR_HTML_DIR / "index.html").exists():
+        raise AssertionError(
+            "the instructor edition is not built: run `make instructor` (make test does it first)"
+        )
+    return INSTRUCTOR_HTML_DIR
+
+
+def built_pack() -> Path:
+    if not STUDENT_PACK.exists():
+        raise AssertionError(
+            "the student pack is not built: run `make student-pack` (make test does it first)"
+        )
+    return STUDENT_PACK
 
 
 def toc_pages() -> list[str]:

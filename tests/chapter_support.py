@@ -1,14 +1,22 @@
-"""Read a chapter's MyST sources the way the tests need: solution blocks, notes, code cells."""
+"""Read a chapter's MyST sources the way the tests need: solution blocks, notes, code cells.
+
+Also which chapters the book has (read from _toc.yml, the only list of them) and a line-by-line
+reading of a MyST page that tells prose from code, so that the anatomy rules can point at a line.
+"""
 
 from __future__ import annotations
 
 import ast
 import html
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jupytext
+import yaml
+
+from pmcj.paths import ROOT
 
 SOLUTION = re.compile(
     r"^(`{3,})\{solution-start\}.*?^\1\{solution-end\}\s*\n\1\s*$", re.MULTILINE | re.DOTALL
@@ -69,3 +77,176 @@ def run_cell(code: str, namespace: dict[str, Any]) -> Any:
     if last is None:
         return None
     return eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+
+
+# --- the chapters in _toc.yml ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter page and the exercise pages listed beneath it in _toc.yml."""
+
+    page: str  # "chapters/07-values-core-conditions", as _toc.yml names it
+    exercises: tuple[str, ...] = ()
+    root: Path = ROOT
+
+    @property
+    def path(self) -> Path:
+        return self.root / f"{self.page}.md"
+
+    @property
+    def exercise_paths(self) -> list[Path]:
+        return [self.root / f"{page}.md" for page in self.exercises]
+
+    @property
+    def number(self) -> int | None:
+        """The chapter's number, from its file name (``07-values...`` is 7)."""
+        match = re.match(r"(\d+)-", Path(self.page).name)
+        return int(match.group(1)) if match else None
+
+    @property
+    def id(self) -> str:
+        return Path(self.page).name
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def toc_entries(toc: Path) -> list[dict]:
+    """Every entry of _toc.yml with a file, at any depth (parts, chapters, sections)."""
+    found: list[dict] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node)
+            for key, value in node.items():
+                if key != "file":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(yaml.safe_load(toc.read_text(encoding="utf-8")))
+    return found
+
+
+def toc_chapters(root: Path = ROOT) -> list[Chapter]:
+    """Every page under chapters/ in _toc.yml, with the exercise pages listed beneath it."""
+    chapters = []
+    for entry in toc_entries(root / "_toc.yml"):
+        page = str(entry["file"]).removesuffix(".md")
+        if not page.startswith("chapters/"):
+            continue
+        sections = [str(s.get("file", "")).removesuffix(".md") for s in entry.get("sections", [])]
+        exercises = tuple(s for s in sections if s.startswith("exercises/"))
+        chapters.append(Chapter(page=page, exercises=exercises, root=root))
+    return chapters
+
+
+def toc_exercise_pages(root: Path = ROOT) -> list[str]:
+    """Every page under exercises/ in _toc.yml, wherever it is listed."""
+    return [
+        str(entry["file"]).removesuffix(".md")
+        for entry in toc_entries(root / "_toc.yml")
+        if str(entry["file"]).startswith("exercises/")
+    ]
+
+
+# --- a MyST page, line by line -------------------------------------------------------------------
+
+FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*?)\s*$")
+OPTION = re.compile(r"^:[\w-]+:")
+CODE_DIRECTIVES = {"code-cell", "code-block", "code", "literalinclude", "math", "raw", "eval-rst"}
+ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<body>[^`]*)`")
+INLINE_CODE = re.compile(r"(`+)(?!\{)[^`]*?\1")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a MyST page: its number (from 1), its text and what it is.
+
+    ``kind`` is ``prose`` (Markdown a reader sees, including inside admonitions and exercises),
+    ``code`` (inside a code cell or code block), ``fence`` (a directive's opening or closing
+    line), ``option`` (a directive's ``:name: value`` or YAML options) or ``front`` (the page's
+    front matter).
+    """
+
+    number: int
+    text: str
+    kind: str
+
+
+def directive_name(info: str) -> str | None:
+    match = re.match(r"\{([\w:-]+)\}", info)
+    return match.group(1) if match else None
+
+
+def scan(text: str) -> list[Line]:
+    """Tell prose from code, line by line, following nested backtick and colon fences."""
+    raw = text.split("\n")
+    lines: list[Line] = []
+    stack: list[tuple[str, int, bool]] = []  # (fence character, length, is code)
+    index = 0
+    if raw and raw[0].strip() == "---":
+        end = next((i for i in range(1, len(raw)) if raw[i].strip() == "---"), 0)
+        lines += [Line(i + 1, raw[i], "front") for i in range(end + 1)]
+        index = end + 1
+    in_options = in_yaml = False
+    while index < len(raw):
+        text_line = raw[index]
+        number = index + 1
+        index += 1
+        stripped = text_line.strip()
+        if in_yaml:
+            in_options = in_yaml = stripped != "---"
+            lines.append(Line(number, text_line, "option"))
+            continue
+        if in_options:
+            if OPTION.match(stripped):
+                lines.append(Line(number, text_line, "option"))
+                continue
+            if stripped == "---":
+                in_yaml = True
+                lines.append(Line(number, text_line, "option"))
+                continue
+            in_options = False
+        match = FENCE.match(stripped)
+        if stack:
+            char, length, is_code = stack[-1]
+            closes = (
+                match is not None
+                and match.group("fence")[0] == char
+                and len(match.group("fence")) >= length
+                and not match.group("info")
+            )
+            if closes:
+                stack.pop()
+                lines.append(Line(number, text_line, "fence"))
+                continue
+            if is_code:
+                lines.append(Line(number, text_line, "code"))
+                continue
+        if match is not None and (match.group("info") or match.group("fence")[0] != ":"):
+            info = match.group("info")
+            name = directive_name(info)
+            is_code = name in CODE_DIRECTIVES if name else True
+            stack.append((match.group("fence")[0], len(match.group("fence")), is_code))
+            lines.append(Line(number, text_line, "fence"))
+            in_options = name is not None
+            continue
+        lines.append(Line(number, text_line, "prose"))
+    return lines
+
+
+def plain(text: str) -> str:
+    """A prose line as read: a role shows its text (a citation shows nothing), no inline code."""
+
+    def role(match: re.Match[str]) -> str:
+        if match.group("name").startswith(("cite", "glue")):
+            return " "
+        body = match.group("body")
+        shown = re.match(r"(.*?)\s*<[^>]*>$", body)
+        return shown.group(1) if shown else body
+
+    return INLINE_CODE.sub(" ", ROLE.sub(role, text))

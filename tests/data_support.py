@@ -7,6 +7,7 @@ They repeat, in plain pandas, the checks a student would make, so a tendency tha
 from __future__ import annotations
 
 import io
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -14,15 +15,31 @@ import pandas as pd
 from pmcj.data.generate import generate, render
 from pmcj.data.tendencies import Tendencies
 
+VARIANT_SEEDS = tuple(range(1, 21))  # the class-variant seeds every "holds on variants" test uses
 
-def tables_for_seed(seed: int) -> dict[str, pd.DataFrame]:
-    files = render(generate(seed))
+
+def generated(seed: int, tendencies: Tendencies | None = None) -> dict[str, pd.DataFrame]:
+    """The data generated at ``seed`` (with other tendencies if given), read as the CSV files."""
+    files = render(generate(seed, tendencies))
     return {
         name.removesuffix(".csv"): pd.read_csv(
             io.BytesIO(content), keep_default_na=False, na_values=[""]
         )
         for name, content in files.items()
     }
+
+
+@cache
+def _tables_for_seed(seed: int) -> dict[str, pd.DataFrame]:
+    return generated(seed)
+
+
+def tables_for_seed(seed: int) -> dict[str, pd.DataFrame]:
+    """Every table of the data generated at ``seed``, read as a student would read the CSV files.
+
+    Generated once per seed per test session; each caller gets its own copies to modify.
+    """
+    return {name: frame.copy() for name, frame in _tables_for_seed(seed).items()}
 
 
 def lead_codings_with_roles(t: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -196,14 +196,28 @@ def test_every_selection_is_its_segment_text(project, source_texts, tables) -> N
     assert set(seen) == expected
 
 
-def test_source_text_is_segments_in_position_order(project, source_texts, tables) -> None:
+def test_source_text_is_the_whole_transcript(project, source_texts, tables) -> None:
+    """Each source file holds every turn (questions and uncoded talk too), not only the segments."""
     names = {s.get("guid"): s.get("name") for s in project.iterfind("p:Sources/p:TextSource", NS)}
     by_name = {name.split("_")[0]: guid for guid, name in names.items()}
-    for source_id, group in tables["segments"].groupby("source_id"):
+    pseudonym = tables["participants"].set_index("participant_id").pseudonym
+    coded_shares = []
+    for source_id, turns in tables["turns"].groupby("source_id"):
         text = source_texts[by_name[source_id]]
         first, rest = text.split("\n\n", 1)
         assert "synthetic" in first.lower() and "\n" not in first
-        assert rest == "\n\n".join(group.sort_values("position")["text"]) + "\n"
+        assert text.endswith("\n") and not text.endswith("\n\n")
+        paragraphs = rest.removesuffix("\n").split("\n\n")
+        assert len(paragraphs) == len(turns), source_id
+        for paragraph, turn in zip(paragraphs, turns.sort_values("turn").itertuples(), strict=True):
+            assert paragraph.endswith(turn.text), (source_id, turn.turn)
+            if turn.voice == "participant":
+                assert paragraph.startswith(f"{pseudonym[turn.speaker_id]}: ")
+            elif turn.voice in ("interviewer", "facilitator"):
+                assert paragraph.startswith(f"{turn.voice.capitalize()}: ")
+        coded = tables["segments"].query("source_id == @source_id").text.str.len().sum()
+        coded_shares.append(coded / len(text))
+    assert max(coded_shares) < 0.8, "the export should carry the uncoded talk as well"
 
 
 def test_the_data_are_labelled_synthetic(project) -> None:

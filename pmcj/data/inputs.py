@@ -15,13 +15,16 @@ from typing import Any
 import yaml
 
 from pmcj.data.errors import DataError
+from pmcj.data.variation import check_fits, check_text
 from pmcj.paths import DATA_DIR
 
 CODEBOOK = DATA_DIR / "codebook.yml"
 EXCERPTS = DATA_DIR / "excerpts"
 STUDY = DATA_DIR / "study.yml"
+TALK = DATA_DIR / "talk.yml"
 ROLES = ("mentor", "mentee", "staff", "focus_group")
 KINDS = ("speech", "fieldnote")
+ITEM_KEYS = {"id", "role", "kind", "codes", "ambiguous_with", "fits", "text"}
 CODE_FIELDS = (
     "id",
     "theme",
@@ -112,15 +115,17 @@ def load_excerpts(codebook: Codebook, folder: Path = EXCERPTS) -> list[dict[str,
             alternative = item.get("ambiguous_with")
             if alternative is not None and (alternative not in codes or alternative in item_codes):
                 problems.append("ambiguous_with must be a known code not already applied")
-            text = item.get("text")
-            if not isinstance(text, str) or not text.strip():
-                problems.append("text is empty")
-            elif not text.isascii() or "\n" in text.strip():
-                problems.append("text must be one line of plain ASCII")
+            problems += check_text(item.get("text"))
+            problems += check_fits(item.get("fits"))
+            if "{duration}" in str(item.get("text")):
+                problems.append("{duration} is only for talk.yml's warm_up_reply")
+            unknown = set(item) - ITEM_KEYS
+            if unknown:
+                problems.append(f"unknown keys {sorted(unknown)}")
             if problems:
                 raise DataError(where, "; ".join(problems))
             seen.add(item["id"])
-            items.append({**item, "theme": theme, "text": text.strip()})
+            items.append({**item, "theme": theme, "text": item["text"].strip()})
     if not items:
         raise DataError(str(folder), "the excerpt bank is empty")
     return sorted(items, key=lambda item: item["id"])
@@ -132,3 +137,59 @@ def load_study(path: Path = STUDY) -> dict[str, Any]:
         if key not in study:
             raise DataError(path.name, f"missing {key!r}")
     return study
+
+
+def load_talk(path: Path = TALK) -> dict[str, Any]:
+    """The bank of uncoded talk (interviewer turns, asides, field-note context), checked.
+
+    Every entry's text is checked like an excerpt's, so a typo names its section and place.
+    """
+    talk = read_yaml(path) or {}
+    for section in ("interview", "focus_group", "fieldnote"):
+        if not isinstance(talk.get(section), dict):
+            raise DataError(path.name, f"needs a section {section!r}")
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict) and not ({"text", "interviewer"} & set(node)):
+            for key, value in node.items():
+                walk(value, f"{where}.{key}" if where else str(key))
+        elif isinstance(node, list):
+            for index, entry in enumerate(node, start=1):
+                if isinstance(entry, str):
+                    node[index - 1] = entry = {"text": entry}
+                if not isinstance(entry, dict):
+                    raise DataError(path.name, f"{where} entry {index}: not a mapping")
+                texts = [entry[k] for k in ("text", "interviewer", "reply") if k in entry]
+                problems = [p for text in texts or [None] for p in check_text(text)]
+                problems += check_fits(entry.get("fits"))
+                if "{duration}" in "".join(map(str, texts)) and not where.endswith("warm_up_reply"):
+                    problems.append("{duration} is only for warm_up_reply")
+                if problems:
+                    raise DataError(path.name, f"{where} entry {index}: {'; '.join(problems)}")
+        else:
+            raise DataError(path.name, f"{where}: expected a list of entries")
+
+    walk(talk, "")
+    return talk
+
+
+def main() -> None:
+    """``python -m pmcj.data.inputs``: check the bank; print its size by role, kind and theme."""
+    from collections import Counter
+
+    from pmcj.data.variation import variants
+
+    items = load_excerpts(load_codebook())
+    pools = Counter((i["theme"], i["role"], i["kind"]) for i in items)
+    for (theme, role, kind), count in sorted(pools.items()):
+        varied = sum(
+            1
+            for i in items
+            if (i["theme"], i["role"], i["kind"]) == (theme, role, kind) and variants(i["text"]) > 1
+        )
+        print(f"{theme:9} {role:12} {kind:10} {count:4} items, {varied:4} with variation")
+    print(f"{len(items)} items; {sum(1 for i in items if i.get('fits'))} with fits")
+
+
+if __name__ == "__main__":
+    main()

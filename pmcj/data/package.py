@@ -269,6 +269,31 @@ def check_foreign_keys(
                 )
 
 
+def check_segment_offsets(
+    resources: dict[str, Resource], tables: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Each segment's text must be exactly the stretch of its turn that its offsets name.
+
+    The text is kept in segments.csv for convenience; this check makes the transcript the one
+    source of truth, so an edited segment or turn is caught with its row rather than drifting.
+    """
+    if "segments" not in tables or "turns" not in tables:
+        return
+    turns = {(row["source_id"], row["turn"]): row["text"] for row in tables["turns"]}
+    path = resources["segments"].path
+    for number, row in enumerate(tables["segments"], start=1):
+        turn = turns.get((row["source_id"], row["turn"]), "")
+        if turn[row["start"] : row["end"]] != row["text"]:
+            raise DataError(
+                path,
+                f"text is not characters {row['start']}-{row['end']} of turn {row['turn']} "
+                f"of source {row['source_id']} in {resources['turns'].path}",
+                row=number,
+                line=number + 1,
+                column="text",
+            )
+
+
 def to_frame(resource: Resource, rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[field.name for field in resource.fields])
     for field in resource.fields:
@@ -286,6 +311,23 @@ def to_frame(resource: Resource, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+def data_fingerprint(data_dir: Path | str = ACTIVE_DATA_DIR) -> str:
+    """A hash of the data files' bytes: what notebook outputs depend on besides their code.
+
+    The build keys its execution cache and Sphinx's environment on it, so regenerating the data
+    (or pointing ``PMCJ_DATA`` at a variant) re-runs the notebooks instead of showing old numbers.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    folder = Path(data_dir)
+    for path in sorted([*folder.glob("*.csv"), folder / DESCRIPTOR]):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def load_all(data_dir: Path | str = ACTIVE_DATA_DIR) -> dict[str, pd.DataFrame]:
     """Every table, checked against its schema and every key across tables.
 
@@ -296,6 +338,7 @@ def load_all(data_dir: Path | str = ACTIVE_DATA_DIR) -> dict[str, pd.DataFrame]:
     rows = {name: read_rows(resource, data_dir) for name, resource in resources.items()}
     for name, resource in resources.items():
         check_foreign_keys(resource, rows[name], rows)
+    check_segment_offsets(resources, rows)
     return {name: to_frame(resources[name], rows[name]) for name in resources}
 
 
@@ -318,4 +361,5 @@ def load_table(name: str, data_dir: Path | str = ACTIVE_DATA_DIR) -> pd.DataFram
     rows = {table: read_rows(resources[table], data_dir) for table in needed}
     for table in needed:
         check_foreign_keys(resources[table], rows[table], rows)
+    check_segment_offsets(resources, rows)
     return to_frame(resources[name], rows[name])

@@ -33,23 +33,55 @@ class Tendencies:
     theme_weights_by_role: dict[str, dict[str, float]] = tendency(
         _weights(
             #        identity agency values change power
-            mentor=(0.28, 0.16, 0.22, 0.12, 0.22),
-            mentee=(0.12, 0.22, 0.34, 0.24, 0.08),
+            mentor=(0.30, 0.16, 0.21, 0.14, 0.22),
+            mentee=(0.10, 0.18, 0.35, 0.24, 0.08),
             staff=(0.12, 0.14, 0.20, 0.16, 0.38),
             focus_group=(0.18, 0.08, 0.04, 0.04, 0.66),
         ),
         "How likely a segment spoken by each role is to come from each theme's excerpts.",
-        "Mentors voice identity (credibility, giving back) more than mentees; mentees voice values "
-        "(listening, caring) and change more; staff and focus groups voice power.",
+        "Mentors voice identity (credibility, giving back) more than mentees; staff and focus "
+        "groups voice power more than mentors and mentees. Which codes each role voices within a "
+        "theme is set by code_weights_by_role; whole themes such as values or change are not "
+        "reliably more common for one role than another.",
         "Why people in each role talk as they do; in a real study the interview guide, the "
         "researcher and the setting would shape talk as much as the role.",
     )
-    agency_growth_per_year: float = tendency(
+    agency_growth_per_month: float = tendency(
         0.6,
-        "Relative increase in a mentee's weight on the agency theme per year in the programme.",
-        "Mentees further into mentoring talk more about self-direction and action (Chapter 6).",
+        "Relative increase in a mentee's weight on the agency theme per month of mentoring at the "
+        "time of their interview (a mentee three months in weighs agency 1 + 3 x 0.6 = 2.8 times "
+        "as heavily as at the start).",
+        "Mentees further into mentoring talk more about self-direction, action and recognition "
+        "(Chapter 6).",
         "Whether agency grows: each mentee is interviewed once, so this is a comparison between "
-        "people, not change within a person.",
+        "people, not change within a person; mentees who stay longer may differ from those who "
+        "leave early.",
+    )
+    code_weights_by_role: dict[str, dict[str, float]] = tendency(
+        {
+            "mentor": {"small_steps": 3.5, "slip_tolerance": 3.5, "giving_back": 1.5},
+            "mentee": {"caring": 3.5, "listening": 3.5, "service_contrast": 1.5},
+        },
+        "How much more likely an excerpt carrying each code is to be chosen for a speaker in each "
+        "role, once the theme is drawn (codes not listed weigh 1). The excerpt bank leans the same "
+        "way before any weighting, because more of the mentors' values excerpts were written about "
+        "small steps and slip-ups: the weights strengthen a lean the bank already has.",
+        "Within the values theme, mentors lean towards small steps and tolerance of slip-ups, "
+        "mentees towards caring and listening, often set against other services (Chapter 7); "
+        "mentors talk more of giving back (Chapter 5).",
+        "What real mentors and mentees value most; the weights are invented.",
+    )
+    code_weights_by_funding: dict[str, dict[str, float]] = tendency(
+        {
+            "payment_by_results": {"targets": 3.0, "boundaries": 1.8},
+            "mixed": {"targets": 1.3, "boundaries": 1.2},
+            "grant": {"targets": 0.4, "boundaries": 0.8},
+        },
+        "How much more likely an excerpt about targets and reporting, or about boundaries and "
+        "risk, is to be chosen at an organisation with each funding model.",
+        "Talk of targets, reporting and risk is more common under payment by results, matching the "
+        "reporting hours in the workload diaries (Chapter 9).",
+        "That contracts make people talk about targets: organisations differ in many other ways.",
     )
     goal_met_probability: dict[str, float] = tendency(
         {"small": 0.72, "large": 0.34},
@@ -77,13 +109,28 @@ class Tendencies:
         "could produce the same pattern.",
     )
     weekly_disengagement: dict[str, float] = tendency(
-        {"baseline": 0.01, "after_tolerant": 0.025, "after_escalating": 0.25},
+        {"baseline": 0.01, "after_tolerant": 0.02, "after_escalating": 0.085},
         "Weekly chance that a mentee stops engaging, normally and in the 8 weeks after a slip-up "
         "met with tolerance or with escalation.",
         "A slip-up met with tolerance is followed by continued engagement more often than one met "
         "with escalation (Chapter 8).",
         "That tolerance causes engagement: in observational data, mentors may escalate with "
         "mentees who were already drifting away.",
+    )
+    outcomes_reported_by_funding: dict[str, tuple[int, int]] = tendency(
+        {"grant": (0, 2), "mixed": (1, 3), "payment_by_results": (2, 6)},
+        "Range of outcomes (job starts, housing, courses) a mentor reports to funders in a week, "
+        "by funding model (drawn evenly between the two numbers).",
+        "Results-based contracts count more outcomes (Chapter 9).",
+        "What real funders ask for.",
+    )
+    follow_up_share: float = tendency(
+        0.15,
+        "Share of mentees interviewed after their contact log ended (a follow-up interview, "
+        "marked in the sources table); a mentee whose log ends before its fourth week is always "
+        "interviewed at follow-up.",
+        "Most mentees are interviewed while their mentoring is going on.",
+        "How easy it is to reach people once they stop engaging.",
     )
     reporting_hours_by_funding: dict[str, float] = tendency(
         {"grant": 1.5, "mixed": 2.5, "payment_by_results": 4.5},
@@ -128,7 +175,7 @@ class Tendencies:
         "Which excerpts real coders would find ambiguous.",
     )
     coder_b_extra: float = tendency(
-        0.1,
+        0.12,
         "Chance per segment that the second coder adds one code from the same theme.",
         "Some disagreements are additions rather than omissions.",
         "Real coding habits.",

@@ -34,6 +34,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from pmcj import __version__
+from pmcj.data.transcripts import transcript_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -188,32 +189,39 @@ class SourceText:
 
 
 def source_texts(tables: dict[str, pd.DataFrame]) -> dict[str, SourceText]:
-    """Each source's text: a synthetic-data header line, then its segments in position order.
+    """Each source's whole transcript: a synthetic-data header line, then every turn in order.
 
-    Offsets are taken from the text as finally assembled (header included), so that
-    ``text[start:end]`` is the segment whatever the header says. Python string indices are
-    Unicode code points, which is what REFI counts.
+    The turns' text is joined by :func:`pmcj.data.transcripts.transcript_text`, the book's one
+    definition of a transcript, so the export carries the interviewer's questions and the uncoded
+    talk as well as the coded segments. Offsets are taken from the text as finally assembled
+    (header included), so that ``text[start:end]`` is the segment whatever the header says.
+    Python string indices are Unicode code points, which is what REFI counts.
     """
     sources = tables["sources"].set_index("source_id")
+    names = dict(
+        zip(
+            tables["participants"].participant_id.astype(str),
+            tables["participants"].pseudonym.astype(str),
+            strict=True,
+        )
+    )
+    segments_of = dict(list(tables["segments"].groupby("source_id", sort=True)))
     result = {}
-    for source_id, group in tables["segments"].groupby("source_id", sort=True):
+    for source_id, turns in tables["turns"].groupby("source_id", sort=True):
         kind = str(sources.loc[source_id, "source_type"]).replace("_", " ")
         header = (
             f"Synthetic {kind} {source_id} written for teaching: every person, organisation "
             "and event in it is invented."
         )
-        pieces = [header]
-        cursor = len(header)
+        body, turn_starts = transcript_text(turns, names)
+        base = len(header) + 2
         offsets = {}
-        for segment in group.sort_values("position").itertuples():
-            cursor += 2  # the "\n\n" before each piece
-            text = str(segment.text)
-            offsets[str(segment.segment_id)] = (cursor, cursor + len(text))
-            pieces.append(text)
-            cursor += len(text)
-        full = "\n\n".join(pieces)
+        for segment in segments_of.get(source_id, pd.DataFrame()).itertuples():
+            at = base + turn_starts[int(segment.turn)]
+            offsets[str(segment.segment_id)] = (at + int(segment.start), at + int(segment.end))
+        full = header + "\n\n" + body
         if "\r" in full:
-            raise ValueError(f"source {source_id}: segment text contains a carriage return")
+            raise ValueError(f"source {source_id}: transcript text contains a carriage return")
         result[str(source_id)] = SourceText(str(source_id), full + "\n", offsets)
     return result
 

@@ -15,6 +15,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from pmcj.data.package import data_fingerprint
 from pmcj.sphinxext.accessibility import setup_accessibility
 from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
@@ -87,6 +88,8 @@ def fingerprint() -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("pmcj_fingerprint", fingerprint(), "env")
+    # Pages show numbers computed from the data: new data (make data, a class variant) re-reads all.
+    app.add_config_value("pmcj_data_fingerprint", data_fingerprint(), "env")
     app.add_config_value("pmcj_description", "", "html")
     app.add_config_value("pmcj_edition", "student", "env", [str])
     app.connect("config-inited", add_static_path)

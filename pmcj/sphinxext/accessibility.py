@@ -63,6 +63,8 @@ SIDEBAR_TOGGLE = re.compile(
     r'(<span class="toctree-toggle" role="presentation">)'
 )
 
+HIDDEN_CODE_TOGGLE = re.compile(r'<summary aria-label="Toggle hidden content">')
+
 HtmlFix = Callable[[str], str]
 
 
@@ -97,7 +99,17 @@ def fix_sidebar_toggles(html: str) -> str:
     )
 
 
+def fix_hidden_code_toggles(html: str) -> str:
+    """Name myst-nb's folded-code toggles by their visible prompt ("Show the code").
+
+    myst-nb labels every such ``<summary>`` "Toggle hidden content" whatever it shows, which axe
+    reports as ``label-content-name-mismatch`` (serious); without it the visible text names it.
+    """
+    return HIDDEN_CODE_TOGGLE.sub("<summary>", html)
+
+
 THEME_FIXES: tuple[HtmlFix, ...] = (
+    fix_hidden_code_toggles,
     fix_search_button,
     fix_theme_switch,
     fix_sidebar_landmark,

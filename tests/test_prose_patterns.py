@@ -1,0 +1,120 @@
+"""Every pattern a page's prose states about the synthetic data holds on every class variant.
+
+Numbers in the prose are glued from the data, so they follow a variant by themselves; a *pattern*
+("mentees talk more about being listened to than mentors do") does not, and a variant that
+reversed it would contradict its own text. Each page guards its reading with a hidden cell that
+stops the build ("revise the reading"); this file states the same patterns in plain pandas and
+checks them on the default seed and on all 20 variant seeds, so a lecturer's class variant builds.
+
+A page that guards a reading must have its patterns here (``test_every_guarded_page_is_listed``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from pmcj.data.generate import DEFAULT_SEED
+from pmcj.data.tendencies import Tendencies
+from pmcj.paths import ROOT
+from tests.data_support import VARIANT_SEEDS, generated, share_of_role_segments, tables_for_seed
+
+Tables = dict[str, pd.DataFrame]
+SEEDS = [DEFAULT_SEED, *VARIANT_SEEDS]
+
+
+def goals_met(t: Tables, by: str | None = None) -> pd.DataFrame:
+    goals = t["sessions"].query("goal_size != 'none'").copy()
+    goals["met"] = goals.goal_met.astype(str).str.lower().eq("true")
+    if by is None:
+        return goals.groupby("goal_size").met.mean()
+    goals = goals.merge(
+        t["participants"][["participant_id", "organisation_id"]],
+        left_on="mentee_id",
+        right_on="participant_id",
+    ).merge(t["organisations"][["organisation_id", by]], on="organisation_id")
+    return goals.groupby([by, "goal_size"]).met.mean().unstack()
+
+
+def listening_people_over_segments(t: Tables) -> bool:
+    """Where a role has any listening segment, a larger share of its people than of its segments."""
+    talk = t["segments"].merge(
+        t["participants"][["participant_id", "role"]],
+        left_on="speaker_id",
+        right_on="participant_id",
+    )
+    lead = t["codings"].query("coder == 'A' and code_id == 'listening'")
+    heard = talk[talk.segment_id.isin(lead.segment_id)]
+    per_segment = heard.groupby("role").size() / talk.groupby("role").size()
+    per_person = (
+        heard.groupby("role").speaker_id.nunique() / talk.groupby("role").speaker_id.nunique()
+    )
+    spoken = per_segment.dropna()
+    spoken = spoken[spoken > 0]
+    return bool((per_person[spoken.index] > spoken).all())
+
+
+def more(codes: list[str], first: str, second: str) -> Callable[[Tables], bool]:
+    def holds(t: Tables) -> bool:
+        return all(
+            share_of_role_segments(t, codes=[code])[first]
+            > share_of_role_segments(t, codes=[code])[second]
+            for code in codes
+        )
+
+    return holds
+
+
+PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
+    "chapters/07-values-core-conditions.md": {
+        "mentees' segments are more often coded listening and caring than mentors'": more(
+            ["listening", "caring"], "mentee", "mentor"
+        ),
+        "mentors' segments are more often coded small steps and slip tolerance than mentees'": more(
+            ["small_steps", "slip_tolerance"], "mentor", "mentee"
+        ),
+        "small goals are met more often than large ones": lambda t: bool(
+            goals_met(t)["small"] > goals_met(t)["large"]
+        ),
+    },
+    "exercises/07-values-core-conditions-exercises.md": {
+        "small goals are met more often than large ones in every funding model": lambda t: bool(
+            (goals_met(t, "funding_model")["small"] > goals_met(t, "funding_model")["large"]).all()
+        ),
+        "a larger share of people than of segments is coded listening, in every role": (
+            listening_people_over_segments
+        ),
+    },
+}
+CASES = [(page, what, test) for page, found in PATTERNS.items() for what, test in found.items()]
+
+
+@pytest.mark.parametrize(("page", "what", "holds"), CASES, ids=[c[1][:60] for c in CASES])
+def test_pattern_holds_on_the_default_seed_and_every_variant(page, what, holds) -> None:
+    failing = [seed for seed in SEEDS if not holds(tables_for_seed(seed))]
+    assert not failing, f"{page}: '{what}' does not hold at seeds {failing}"
+
+
+def test_every_guarded_page_is_listed() -> None:
+    """A page with a "revise the ..." guard states a pattern, so it needs its patterns here."""
+    guarded = {
+        path.relative_to(ROOT).as_posix()
+        for folder in ("chapters", "exercises")
+        for path in (ROOT / folder).glob("*.md")
+        if re.search(r"assert .*revise the|the solution to ex", path.read_text(encoding="utf-8"))
+    }
+    assert guarded <= set(PATTERNS), f"add these pages' patterns here: {guarded - set(PATTERNS)}"
+
+
+def test_a_pattern_fails_when_its_tendency_is_switched_off() -> None:
+    """With small and large goals equally likely to be met, "small steps win" stops holding."""
+    even = Tendencies(goal_met_probability={"small": 0.5, "large": 0.5})
+    claim = PATTERNS["exercises/07-values-core-conditions-exercises.md"]
+    holds = next(iter(claim.values()))
+    results = []
+    for seed in VARIANT_SEEDS[:5]:
+        results.append(holds(generated(seed, even)))
+    assert not all(results), "the pattern held without the tendency that makes it"

@@ -1,0 +1,332 @@
+"""Every self-check of every chapter, on the book's data and on every class-variant seed.
+
+The checks are found, not listed: every ``pmcj/checks/chNN.py`` module's guarded functions, and its
+``TASKS`` declarations for the data tasks. A chapter that declares its tasks and typical mistakes
+is tested here without new test code: right answers in every equivalent form are accepted; every
+declared mistake differs from the right answer on every seed and gets its own hint; counts,
+rounded values and misspelt or missing labels get their hints; a slip of a single count is never
+accepted; no hint shows the expected numbers; nothing a student types produces a traceback.
+
+A declared mistake that gives the right answer on some seed is a problem of the data (the class
+variant cannot show the slip), not of the test: the failure names the seed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pmcj.checks
+from pmcj.checks.feedback import (
+    ROUNDED_HINT,
+    AnswerProblem,
+    Feedback,
+    Fractions,
+    Mistake,
+    ShareTask,
+    share_tolerance,
+)
+from pmcj.data.generate import DEFAULT_SEED
+from tests.data_support import VARIANT_SEEDS, tables_for_seed
+
+Tables = dict[str, pd.DataFrame]
+Answer = pd.Series | pd.DataFrame
+
+
+def check_modules() -> list[ModuleType]:
+    """Every chapter's check module, ``pmcj/checks/chNN.py``."""
+    names = [m.name for m in pkgutil.iter_modules(pmcj.checks.__path__)]
+    return [
+        importlib.import_module(f"pmcj.checks.{name}")
+        for name in sorted(names)
+        if re.fullmatch(r"ch\d+", name)
+    ]
+
+
+def short(module: ModuleType) -> str:
+    return module.__name__.rsplit(".", 1)[-1]
+
+
+MODULES = check_modules()
+CHECKS = [
+    pytest.param(function, id=f"{short(module)}.{name}")
+    for module in MODULES
+    for name, function in sorted(vars(module).items())
+    if getattr(function, "is_self_check", False)
+]
+TASKS = [
+    pytest.param(getattr(module, name), task, id=f"{short(module)}.{name}")
+    for module in MODULES
+    for name, task in getattr(module, "TASKS", {}).items()
+]
+MISTAKES = [
+    pytest.param(getattr(module, name), task, mistake, id=f"{short(module)}.{name}-{mistake.name}")
+    for module in MODULES
+    for name, task in getattr(module, "TASKS", {}).items()
+    for mistake in task.mistakes
+]
+SEEDS = [pytest.param(DEFAULT_SEED, id="default")] + [
+    pytest.param(seed, id=f"seed{seed}") for seed in VARIANT_SEEDS
+]
+
+Check = Callable[..., Feedback]
+
+
+@cache
+def data(seed: int) -> Tables:
+    """The tables at ``seed``, one copy shared by this module's tests (checks only read them)."""
+    return tables_for_seed(seed)
+
+
+def revealed(message: str, expected: Answer) -> list[str]:
+    """The expected values a message shows, in the forms a hint could show them."""
+    values = np.asarray(expected, dtype=float).ravel()
+    values = values[np.isfinite(values)]
+    shown = (
+        {f"{v:.2f}" for v in values}
+        | {f"{v:.3f}" for v in values}
+        | {f"{v:.1%}" for v in values}
+        | {f"{100 * v:.0f}%" for v in values}
+    )
+    return sorted(value for value in shown if value in message)
+
+
+def assert_hint(feedback: Feedback, expected: Answer, contains: str = "") -> None:
+    """A "Not yet." with a hint (containing ``contains``) that does not give the answer away."""
+    assert isinstance(feedback, Feedback), feedback
+    assert not feedback, "a wrong answer was accepted"
+    assert repr(feedback).startswith("Not yet.") and len(feedback.message) > 20, feedback
+    assert contains in feedback.message, feedback.message
+    leaked = revealed(feedback.message, expected)
+    assert not leaked, f"the hint gives away {leaked}: {feedback.message}"
+
+
+def relabel(answer: Answer, rename: Callable[[str], str]) -> Answer:
+    if isinstance(answer, pd.DataFrame):
+        return answer.rename(index=rename, columns=rename)
+    return answer.rename(index=rename)
+
+
+def equivalent_forms(right: Answer) -> Iterator[tuple[str, Any]]:
+    """The right answer in the forms a student may reasonably hand in."""
+    yield "as computed", right
+    yield "percentages", right * 100
+    yield "reordered", right.iloc[::-1] if isinstance(right, pd.Series) else right.iloc[::-1, ::-1]
+    yield "labels in title case", relabel(right, str.title)
+    yield "labels in capitals with spaces", relabel(right, lambda label: f"  {label.upper()} ")
+    if isinstance(right, pd.Series):
+        yield "dict", right.to_dict()
+        yield "dict of percentages", (right * 100).to_dict()
+        yield "one-column DataFrame", right.rename("share").to_frame()
+        yield "label and value columns", right.rename("share").reset_index()
+    else:
+        long = right.stack().rename("share").reset_index()
+        yield "transposed", right.T
+        yield "two-level Series", right.stack()
+        yield "long table", long
+        yield "long table, names in capitals", long.rename(columns=str.upper)
+        yield "row labels as a column", right.reset_index()
+        yield "dict of dicts", right.to_dict()
+        yield "transposed percentages", right.T * 100
+
+
+def labels_of(answer: Answer) -> list[str]:
+    labels = list(answer.index)
+    if isinstance(answer, pd.DataFrame):
+        labels += list(answer.columns)
+    return [str(label) for label in labels]
+
+
+# --- the declarations -----------------------------------------------------------------------------
+
+
+def test_checks_are_found_and_every_declared_task_is_a_check() -> None:
+    assert MODULES, "no pmcj/checks/chNN.py module found"
+    assert TASKS, "no module declares TASKS"
+    for module in MODULES:
+        for name, task in getattr(module, "TASKS", {}).items():
+            assert isinstance(task, ShareTask), name
+            assert getattr(getattr(module, name, None), "is_self_check", False), (
+                f"{short(module)}.TASKS names {name}, which is not a guarded check"
+            )
+            hints = [mistake.hint for mistake in task.mistakes]
+            assert len(set(hints)) == len(hints), f"{name}: two mistakes share a hint"
+
+
+@pytest.mark.parametrize(("check", "task"), TASKS)
+def test_checks_leave_the_tables_as_they_were(check: Check, task: ShareTask) -> None:
+    tables, before = tables_for_seed(DEFAULT_SEED), tables_for_seed(DEFAULT_SEED)
+    right = task.right(tables).shares
+    for answer in [right, right * 100, *(m.answer(tables) for m in task.mistakes)]:
+        check(answer, tables=tables)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(tables[name], frame, obj=name)
+
+
+# --- on every seed --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), TASKS)
+def test_right_answer_is_accepted_in_equivalent_forms(
+    check: Check, task: ShareTask, seed: int
+) -> None:
+    tables = data(seed)
+    right = task.right(tables).shares
+    for form, answer in equivalent_forms(right):
+        feedback = check(answer, tables=tables)
+        assert feedback, f"{form}: {feedback!r}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task", "mistake"), MISTAKES)
+def test_each_declared_mistake_differs_from_the_right_answer_and_gets_its_hint(
+    check: Check, task: ShareTask, mistake: Mistake, seed: int
+) -> None:
+    tables = data(seed)
+    right = task.right(tables)
+    wrong = mistake.answer(tables)
+    aligned = task.mistaken(mistake, tables, right.shares)
+    gap = np.nanmax(np.abs(aligned - np.asarray(right.shares, dtype=float).ravel()))
+    assert gap > right.tolerance, (
+        f"data problem: on seed {seed}, the mistake '{mistake.name}' gives the right answer "
+        f"(largest difference {gap:.2g}, tolerance {right.tolerance:.2g}), so the check cannot "
+        "recognise it"
+    )
+    assert_hint(check(wrong, tables=tables), right.shares, mistake.hint)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), TASKS)
+def test_counts_rounding_and_one_count_slips_get_hints(
+    check: Check, task: ShareTask, seed: int
+) -> None:
+    tables = data(seed)
+    right = task.right(tables)
+    assert_hint(check(right.counted, tables=tables), right.shares, task.counts_hint)
+    for rounded in (right.shares.round(2), (right.shares * 100).round()):
+        feedback = check(rounded, tables=tables)
+        if not feedback:  # a rounding that changes nothing beyond the tolerance is right
+            assert_hint(feedback, right.shares, ROUNDED_HINT)
+    # One more count in the cell with the largest total: the smallest slip there can be.
+    totals = np.asarray(right.totals, dtype=float)
+    counted = right.counted.copy()
+    cell = np.unravel_index(np.nanargmax(totals), totals.shape)
+    if isinstance(counted, pd.DataFrame):
+        counted.iat[cell] += 1 if counted.iat[cell] < totals[cell] else -1
+    else:
+        counted.iat[cell[0]] += 1 if counted.iat[cell[0]] < totals[cell] else -1
+    slip = Fractions(counted, right.totals).shares
+    assert_hint(check(slip, tables=tables), right.shares)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), TASKS)
+def test_missing_and_misspelt_labels_are_named(check: Check, task: ShareTask, seed: int) -> None:
+    tables = data(seed)
+    right = task.right(tables).shares
+    first = str(right.index[0])
+    dropped = right.drop(index=right.index[0])
+    assert_hint(check(dropped, tables=tables), right, f"no value for {first}")
+    for label in labels_of(right):
+        variants = {label.replace("_", " "), f"{label}s"} - {label}
+        variants = {v for v in variants if v.casefold() not in map(str.casefold, labels_of(right))}
+        for variant in sorted(variants):
+            misspelt = relabel(
+                right, lambda name, old=label, new=variant: new if name == old else name
+            )
+            assert_hint(check(misspelt, tables=tables), right, f"'{label}'")
+
+
+# --- answers that are not answers -----------------------------------------------------------------
+
+NOT_ANSWERS = [
+    ...,
+    None,
+    "mentees",
+    3,
+    0.5,
+    [0.1, 0.2],
+    (0.1,),
+    {},
+    {"mentor": "high"},
+    np.array([0.1, 0.2]),
+    pd.Series(dtype=float),
+    pd.Series([0.1, 0.2]),
+    pd.Series(["a", "b"], index=["mentor", "mentee"]),
+    pd.DataFrame(),
+    pd.DataFrame({"a": [1], "b": [2], "c": [3]}),
+    pd.DataFrame({"small": ["x"], "large": ["y"]}, index=["grant"]),
+    pd.DataFrame({"small": [np.nan], "large": [0.5]}, index=["grant"]),
+    object(),
+]
+
+
+@pytest.mark.parametrize("answer", NOT_ANSWERS, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("check", CHECKS)
+def test_empty_none_and_wrong_typed_answers_get_a_hint_not_a_traceback(
+    check: Check, answer: Any
+) -> None:
+    feedback = check(answer, tables=data(DEFAULT_SEED))
+    assert isinstance(feedback, Feedback)
+    assert not feedback and repr(feedback).startswith("Not yet."), feedback
+    assert len(feedback.message) > 20 and "Traceback" not in feedback.message
+    assert "could not be read" not in feedback.message, f"no specific hint: {feedback!r}"
+
+
+# --- the reading of numbers, on small made-up fractions -------------------------------------------
+
+
+def toy_task(counted: list[float], totals: list[float]) -> ShareTask:
+    """A one-label-per-value task over made-up counts, to pin down how numbers are read."""
+    labels = pd.Index(["alpha", "beta", "gamma"], name="group")
+    fractions = Fractions(pd.Series(counted, index=labels), pd.Series(totals, index=labels))
+    return ShareTask(
+        right=lambda tables: fractions,
+        what="a Series",
+        nouns=("group",),
+        correct="right",
+        counts_hint="counts: divide by the total",
+        wrong_hint="wrong for {off}",
+    )
+
+
+def test_whole_number_percentages_are_shares_and_counts_are_counts() -> None:
+    task = toy_task([20, 10, 3], [80, 40, 12])  # 25% each
+    labels = ["alpha", "beta", "gamma"]
+    assert task.check(pd.Series([25, 25, 25], index=labels), {})
+    assert task.check(pd.Series([0.25, 0.25, 0.25], index=labels), {})
+    assert task.check({"Alpha": 25.0, " BETA ": 25, "gamma": 25}, {})
+    counts = task.check(pd.Series([20, 10, 3], index=labels), {})
+    assert not counts and counts.message == "counts: divide by the total"
+    off = task.check(pd.Series([25, 30, 25], index=labels), {})
+    assert not off and off.message == "wrong for beta"
+
+
+def test_a_count_that_equals_its_percentage_is_accepted() -> None:
+    task = toy_task([25, 50, 1], [100, 100, 100])  # counts and percentages coincide
+    assert task.check(pd.Series([25, 50, 1], index=["alpha", "beta", "gamma"]), {})
+
+
+def test_tolerance_is_half_the_smallest_step_above_a_float_floor() -> None:
+    assert share_tolerance(pd.Series([80.0, 400.0, 12.0])) == pytest.approx(1 / 800)
+    assert share_tolerance(pd.DataFrame({"a": [10, 0], "b": [np.nan, 50]})) == pytest.approx(0.01)
+    assert 0 < share_tolerance([1e12]) < 1e-6
+    assert share_tolerance([0]) > 0
+
+
+def test_a_label_with_nothing_to_divide_by_may_be_left_out() -> None:
+    task = toy_task([20, 10, 0], [80, 40, 0])  # nobody in gamma: it has no share
+    assert task.check(pd.Series([0.25, 0.25], index=["alpha", "beta"]), {})
+    assert task.check(pd.Series([0.25, 0.25, np.nan], index=["alpha", "beta", "gamma"]), {})
+    with pytest.raises(AnswerProblem, match="no value for beta"):  # guarded turns it into a hint
+        task.check(pd.Series([0.25], index=["alpha"]), {})
