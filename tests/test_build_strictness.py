@@ -255,3 +255,21 @@ def test_the_preview_says_so_when_its_port_is_taken(capsys: pytest.CaptureFixtur
         port = taken.getsockname()[1]
         assert build.serve(port=port) == 2
     assert f"port {port} is already in use" in capsys.readouterr().err
+
+
+def test_new_data_empty_the_execution_cache_and_the_same_data_keep_it(tmp_path: Path) -> None:
+    """Outputs are cached by code alone: after `make data` pages must not keep old numbers."""
+    from pmcj.build import reset_cache_for_new_data
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "datapackage.json").write_text("{}", encoding="utf-8")
+    (data / "segments.csv").write_text("segment_id\nseg0001\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    reset_cache_for_new_data(cache, data)
+    (cache / "executed.txt").write_text("outputs", encoding="utf-8")
+    reset_cache_for_new_data(cache, data)
+    assert (cache / "executed.txt").exists(), "the same data must keep the cache"
+    (data / "segments.csv").write_text("segment_id\nseg0002\n", encoding="utf-8")
+    reset_cache_for_new_data(cache, data)
+    assert not (cache / "executed.txt").exists(), "new data must empty the cache"
