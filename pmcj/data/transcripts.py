@@ -300,8 +300,8 @@ class Transcriber:
         for speaker, _item, text, theme in coded:
             if theme != previous or rng.random() < 0.15:
                 say(turns, "facilitator", talk.say(["focus_group", "prompts", theme], role, facts))
-            if rng.random() < 0.45:
-                other = rng.choice(plan.cast)
+            if rng.random() < 0.45:  # someone else chips in first: never the next speaker
+                other = rng.choice([m for m in plan.cast if m is not speaker] or plan.cast)
                 say(
                     turns,
                     "participant",
