@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
+from pmcj.checks import ch01
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
 from pmcj.paths import ROOT
@@ -68,7 +69,57 @@ def more(codes: list[str], first: str, second: str) -> Callable[[Tables], bool]:
     return holds
 
 
+def theme_shares(t: Tables, theme: str) -> pd.Series:
+    return share_of_role_segments(t, theme=theme)
+
+
+def segments_carry_several_themes(t: Tables) -> bool:
+    """Some segments carry codes from more than one theme, so theme shares add up to over 1."""
+    lead = t["codings"].query("coder == 'A'").merge(t["codes"][["code_id", "theme"]])
+    return bool((lead.groupby("segment_id").theme.nunique() > 1).any())
+
+
+def reading_segment_is_agreed(t: Tables) -> bool:
+    """The segment exercise 1.1 shows was given the same single code by both coders."""
+    chosen = ch01.segment_to_read(t)
+    given = t["codings"][t["codings"].segment_id == chosen]
+    a = sorted(given.query("coder == 'A'").code_id)
+    b = sorted(given.query("coder == 'B'").code_id)
+    return len(a) == 1 and a == b
+
+
+def wider_by_sources_and_people(t: Tables) -> bool:
+    """Every theme reaches a larger share of sources and of people than of segments."""
+    lead = t["codings"].query("coder == 'A'").merge(t["codes"][["code_id", "theme"]])
+    lead = lead.merge(t["segments"][["segment_id", "source_id", "speaker_id"]])
+    by = lead.groupby("theme")
+    segs = t["segments"]
+    of_segments = by.segment_id.nunique() / segs.segment_id.nunique()
+    of_sources = by.source_id.nunique() / segs.source_id.nunique()
+    of_people = by.speaker_id.nunique() / segs.speaker_id.nunique()
+    return bool((of_sources > of_segments).all() and (of_people > of_segments).all())
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
+    "chapters/01-introduction.md": {
+        "some segments carry codes from more than one theme": segments_carry_several_themes,
+        "mentors' segments carry identity more often than mentees'": lambda t: bool(
+            theme_shares(t, "identity")["mentor"] > theme_shares(t, "identity")["mentee"]
+        ),
+        "staff's and focus groups' segments carry power more often than mentors' and mentees'": (
+            lambda t: all(
+                theme_shares(t, "power")[talker] > theme_shares(t, "power")[other]
+                for talker in ("staff", "focus_group")
+                for other in ("mentor", "mentee")
+            )
+        ),
+    },
+    "exercises/01-introduction-exercises.md": {
+        "both coders gave the segment to read the same single code": reading_segment_is_agreed,
+        "every theme reaches a larger share of sources and of people than of segments": (
+            wider_by_sources_and_people
+        ),
+    },
     "chapters/07-values-core-conditions.md": {
         "mentees' segments are more often coded listening and caring than mentors'": more(
             ["listening", "caring"], "mentee", "mentor"

@@ -7,6 +7,11 @@ declared mistake differs from the right answer on every seed and gets its own hi
 rounded values and misspelt or missing labels get their hints; a slip of a single count is never
 accepted; no hint shows the expected numbers; nothing a student types produces a traceback.
 
+Tasks that ask for counts (``CountTask``) or for one option among a few (``ChoiceTask``) are tested
+the same way: the right answer in every equivalent form or spelling is accepted; every declared
+mistake is told apart from the right answer and gets its hint; shares given for counts, a count
+off by one, and a wrong option get a hint that does not give the answer away.
+
 A declared mistake that gives the right answer on some seed is a problem of the data (the class
 variant cannot show the slip), not of the test: the failure names the seed.
 """
@@ -29,11 +34,14 @@ import pmcj.checks
 from pmcj.checks.feedback import (
     ROUNDED_HINT,
     AnswerProblem,
+    ChoiceTask,
+    CountTask,
     Feedback,
     Fractions,
     Mistake,
     ShareTask,
     share_tolerance,
+    word_key,
 )
 from pmcj.data.generate import DEFAULT_SEED
 from tests.data_support import VARIANT_SEEDS, tables_for_seed
@@ -63,17 +71,38 @@ CHECKS = [
     for name, function in sorted(vars(module).items())
     if getattr(function, "is_self_check", False)
 ]
-TASKS = [
-    pytest.param(getattr(module, name), task, id=f"{short(module)}.{name}")
-    for module in MODULES
-    for name, task in getattr(module, "TASKS", {}).items()
-]
-MISTAKES = [
-    pytest.param(getattr(module, name), task, mistake, id=f"{short(module)}.{name}-{mistake.name}")
-    for module in MODULES
-    for name, task in getattr(module, "TASKS", {}).items()
-    for mistake in task.mistakes
-]
+KINDS = (ShareTask, CountTask, ChoiceTask)
+
+
+def declared(kind: type) -> list[Any]:
+    """Every declared task of one kind, as (check, task) test parameters."""
+    return [
+        pytest.param(getattr(module, name), task, id=f"{short(module)}.{name}")
+        for module in MODULES
+        for name, task in getattr(module, "TASKS", {}).items()
+        if isinstance(task, kind)
+    ]
+
+
+def declared_mistakes(kind: type) -> list[Any]:
+    """Every declared mistake of every task of one kind, as (check, task, mistake) parameters."""
+    return [
+        pytest.param(
+            getattr(module, name), task, mistake, id=f"{short(module)}.{name}-{mistake.name}"
+        )
+        for module in MODULES
+        for name, task in getattr(module, "TASKS", {}).items()
+        if isinstance(task, kind)
+        for mistake in task.mistakes
+    ]
+
+
+TASKS = declared(ShareTask)
+MISTAKES = declared_mistakes(ShareTask)
+COUNT_TASKS = declared(CountTask)
+COUNT_MISTAKES = declared_mistakes(CountTask)
+CHOICE_TASKS = declared(ChoiceTask)
+CHOICE_MISTAKES = declared_mistakes(ChoiceTask)
 SEEDS = [pytest.param(DEFAULT_SEED, id="default")] + [
     pytest.param(seed, id=f"seed{seed}") for seed in VARIANT_SEEDS
 ]
@@ -154,7 +183,7 @@ def test_checks_are_found_and_every_declared_task_is_a_check() -> None:
     assert TASKS, "no module declares TASKS"
     for module in MODULES:
         for name, task in getattr(module, "TASKS", {}).items():
-            assert isinstance(task, ShareTask), name
+            assert isinstance(task, KINDS), f"{name}: declare a ShareTask, CountTask or ChoiceTask"
             assert getattr(getattr(module, name, None), "is_self_check", False), (
                 f"{short(module)}.TASKS names {name}, which is not a guarded check"
             )
@@ -162,11 +191,20 @@ def test_checks_are_found_and_every_declared_task_is_a_check() -> None:
             assert len(set(hints)) == len(hints), f"{name}: two mistakes share a hint"
 
 
-@pytest.mark.parametrize(("check", "task"), TASKS)
-def test_checks_leave_the_tables_as_they_were(check: Check, task: ShareTask) -> None:
+def answers_to_try(task: Any, tables: Tables) -> list[Any]:
+    """The right answer and each declared mistake, as a student would hand them in."""
+    if isinstance(task, ShareTask):
+        right = task.right(tables).shares
+        return [right, right * 100, *(m.answer(tables) for m in task.mistakes)]
+    if isinstance(task, CountTask):
+        return [task.right(tables), *(m.answer(tables) for m in task.mistakes)]
+    return [task.right(tables), *(next(iter(m.answer(tables))) for m in task.mistakes)]
+
+
+@pytest.mark.parametrize(("check", "task"), TASKS + COUNT_TASKS + CHOICE_TASKS)
+def test_checks_leave_the_tables_as_they_were(check: Check, task: Any) -> None:
     tables, before = tables_for_seed(DEFAULT_SEED), tables_for_seed(DEFAULT_SEED)
-    right = task.right(tables).shares
-    for answer in [right, right * 100, *(m.answer(tables) for m in task.mistakes)]:
+    for answer in answers_to_try(task, tables):
         check(answer, tables=tables)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(tables[name], frame, obj=name)
@@ -245,6 +283,165 @@ def test_missing_and_misspelt_labels_are_named(check: Check, task: ShareTask, se
                 right, lambda name, old=label, new=variant: new if name == old else name
             )
             assert_hint(check(misspelt, tables=tables), right, f"'{label}'")
+
+
+# --- counts, on every seed ------------------------------------------------------------------------
+
+
+def count_forms(right: pd.Series) -> Iterator[tuple[str, Any]]:
+    """The right counts in the forms a student may reasonably hand in."""
+    yield "as computed", right
+    yield "as floats", right.astype(float)
+    yield "reordered", right.iloc[::-1]
+    yield "labels in title case", relabel(right, str.title)
+    yield "labels in capitals with spaces", relabel(right, lambda label: f"  {label.upper()} ")
+    yield "dict", right.to_dict()
+    yield "one-column DataFrame", right.rename("count").to_frame()
+    yield "label and value columns", right.rename("count").reset_index()
+
+
+def revealed_counts(message: str, expected: pd.Series) -> list[int]:
+    """The expected counts a message shows (as numbers standing on their own)."""
+    shown = {int(value) for value in expected if value > 0}
+    return sorted(n for n in shown if re.search(rf"(?<![\w.]){n}(?![\w.])", message))
+
+
+def assert_count_hint(feedback: Feedback, expected: pd.Series, contains: str = "") -> None:
+    assert isinstance(feedback, Feedback), feedback
+    assert not feedback, "a wrong answer was accepted"
+    assert repr(feedback).startswith("Not yet.") and len(feedback.message) > 20, feedback
+    assert contains in feedback.message, feedback.message
+    leaked = revealed_counts(feedback.message, expected)
+    assert not leaked, f"the hint gives away {leaked}: {feedback.message}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), COUNT_TASKS)
+def test_right_counts_are_accepted_in_equivalent_forms(
+    check: Check, task: CountTask, seed: int
+) -> None:
+    tables = data(seed)
+    for form, answer in count_forms(task.right(tables)):
+        feedback = check(answer, tables=tables)
+        assert feedback, f"{form}: {feedback!r}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task", "mistake"), COUNT_MISTAKES)
+def test_each_declared_count_mistake_differs_from_the_right_answer_and_gets_its_hint(
+    check: Check, task: CountTask, mistake: Mistake, seed: int
+) -> None:
+    tables = data(seed)
+    right = task.right(tables)
+    assert not np.array_equal(task.mistaken(mistake, tables), right.to_numpy(dtype=float)), (
+        f"data problem: on seed {seed}, the mistake '{mistake.name}' gives the right counts"
+    )
+    assert_count_hint(check(mistake.answer(tables), tables=tables), right, mistake.hint)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), COUNT_TASKS)
+def test_shares_for_counts_and_a_count_off_by_one_get_hints(
+    check: Check, task: CountTask, seed: int
+) -> None:
+    tables = data(seed)
+    right = task.right(tables)
+    shares = right / right.sum()
+    for answer in (shares, shares * 100, (shares * 100).round(1)):
+        assert_count_hint(check(answer, tables=tables), right, task.shares_hint)
+    for step in (1, -1):
+        slip = right.copy()
+        slip.iat[int(np.argmax(right.to_numpy()))] += step
+        assert_count_hint(check(slip, tables=tables), right)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), COUNT_TASKS)
+def test_missing_and_misspelt_count_labels_are_named(
+    check: Check, task: CountTask, seed: int
+) -> None:
+    tables = data(seed)
+    right = task.right(tables)
+    first = str(right.index[0])
+    assert_count_hint(check(right.drop(index=first), tables=tables), right, f"no value for {first}")
+    for label in labels_of(right):
+        variants = {label.replace("_", " "), f"{label}s"} - {label}
+        variants = {v for v in variants if v.casefold() not in map(str.casefold, labels_of(right))}
+        for variant in sorted(variants):
+            misspelt = relabel(
+                right, lambda name, old=label, new=variant: new if name == old else name
+            )
+            assert_count_hint(check(misspelt, tables=tables), right, f"'{label}'")
+
+
+# --- one option among a few, on every seed --------------------------------------------------------
+
+
+def spellings(word: str, noun: str) -> list[str]:
+    """A word as students type it: in capitals, in title case, padded, as 'the ... theme'."""
+    return [word, word.upper(), word.title(), f"  {word} ", f"The {word} {noun}"]
+
+
+def names_the_answer(message: str, right: str, options: list[str]) -> bool:
+    """Whether a hint singles out the right option (naming every option reveals nothing)."""
+    named = [o for o in options if re.search(rf"\b{re.escape(o)}\b", message, re.IGNORECASE)]
+    return right in named and len(named) < len(options)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), CHOICE_TASKS)
+def test_right_option_is_accepted_in_any_spelling(
+    check: Check, task: ChoiceTask, seed: int
+) -> None:
+    tables = data(seed)
+    assert task.right(tables) in task.options(tables), f"seed {seed}: the answer is no option"
+    for accepted in task.accepted(tables):
+        for answer in spellings(accepted, task.noun):
+            feedback = check(answer, tables=tables)
+            assert feedback, f"{answer!r}: {feedback!r}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), CHOICE_TASKS)
+def test_every_other_option_gets_the_same_hint_and_it_gives_nothing_away(
+    check: Check, task: ChoiceTask, seed: int
+) -> None:
+    tables = data(seed)
+    right = task.right(tables)
+    accepted = {word_key(word) for word in task.accepted(tables)}
+    for option, words in task.options(tables).items():
+        if option == right:
+            continue
+        for word in [option, *words]:
+            if word_key(word) in accepted:  # a spelling two options share is read as the right one
+                continue
+            feedback = check(word, tables=tables)
+            assert not feedback and feedback.message == task.wrong_hint, f"{word!r}: {feedback!r}"
+    assert not names_the_answer(task.wrong_hint, right, list(task.options(tables))), task.wrong_hint
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task", "mistake"), CHOICE_MISTAKES)
+def test_each_declared_choice_mistake_gets_its_hint_and_is_never_right(
+    check: Check, task: ChoiceTask, mistake: Mistake, seed: int
+) -> None:
+    tables = data(seed)
+    right, options = task.right(tables), list(task.options(tables))
+    words = list(mistake.answer(tables))
+    assert words, f"the mistake '{mistake.name}' gives no words to try"
+    for word in words:
+        feedback = check(word, tables=tables)
+        assert not feedback, f"seed {seed}: '{word}' ({mistake.name}) was accepted"
+        assert mistake.hint in feedback.message, f"{word!r}: {feedback!r}"
+        assert not names_the_answer(feedback.message, right, options), feedback.message
+
+
+def test_an_unknown_word_is_answered_with_the_options() -> None:
+    tables = data(DEFAULT_SEED)
+    for check, task in (param.values for param in CHOICE_TASKS):
+        feedback = check("qwertyuiop", tables=tables)
+        assert not feedback and "'qwertyuiop'" in feedback.message, feedback
+        assert all(option in feedback.message for option in task.options(tables)), feedback
 
 
 # --- answers that are not answers -----------------------------------------------------------------

@@ -18,6 +18,13 @@ The task then does the checking, so every chapter reads answers the same way:
 * a tolerance derived from the totals (:func:`share_tolerance`), so that a slip that changes one
   count is never mistaken for a right answer.
 
+Two smaller kinds of task are declared the same way. A :class:`CountTask` asks for whole-number
+counts, one per label (how many participants in each role): counts are compared exactly, and
+shares or percentages given instead are named as such. A :class:`ChoiceTask` asks for one label
+chosen from a few (the theme a segment belongs to): any accepted spelling of an option is read as
+that option, and words that are not options but name something else (a code rather than a
+theme) get their own hint.
+
 The same declarations drive the tests (``tests/test_selfchecks.py``), so a chapter's checks are
 tested without writing test code for them.
 """
@@ -384,10 +391,12 @@ class Mistake:
 
     The check gives ``hint`` when an answer matches ``answer(tables)``; the tests use the same
     function to make the mistaken answer on every seed, so a mistake declared here is tested.
+    ``answer`` gives shares for a :class:`ShareTask`, counts for a :class:`CountTask`, and for a
+    :class:`ChoiceTask` the words a student making the slip may type (any of them gets the hint).
     """
 
     name: str
-    answer: Callable[[Tables], Shares]
+    answer: Callable[[Tables], Any]
     hint: str
 
 
@@ -525,3 +534,157 @@ class ShareTask:
         else:
             wrong = wrong.reindex(expected.index)
         return _flat(wrong)
+
+
+# --- counts: whole numbers, one per label ---------------------------------------------------------
+
+
+def _whole(values: np.ndarray) -> bool:
+    return bool(np.allclose(values, np.round(values), rtol=0, atol=1e-9))
+
+
+@dataclass(frozen=True)
+class CountTask:
+    """A data task whose answer is whole-number counts, one per label, declared once.
+
+    ``right`` makes the right counts from the tables (a Series with one count per label). A count
+    is a whole number, so counts are compared exactly: there is no tolerance to derive, and a slip
+    of one is a wrong answer. An answer that reads as the shares or percentages of those counts,
+    or that is not whole numbers at all, gets ``shares_hint``; a declared mistake gets its hint;
+    anything else gets ``wrong_hint`` with ``{off}`` naming the labels whose counts are off. A
+    label whose right count is zero may be left out (``value_counts`` on text leaves it out).
+    """
+
+    right: Callable[[Tables], pd.Series]
+    what: str
+    nouns: tuple[str, ...]
+    correct: str
+    shares_hint: str
+    wrong_hint: str
+    mistakes: tuple[Mistake, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def expected(self, tables: Tables) -> pd.Series:
+        """The right counts as floats (NaN marks a label that may be left out: its count is 0)."""
+        counts = self.right(tables).astype(float)
+        return counts.where(counts > 0)
+
+    def check(self, answer: Any, tables: Tables) -> Feedback:
+        tables = CheckTables(tables)
+        expected = self.expected(tables)
+        given = read_series(answer, expected, self)
+        target = expected.fillna(0).to_numpy(dtype=float)
+        values = given.to_numpy(dtype=float)
+        values = np.where(np.isnan(values) & expected.isna().to_numpy(), 0.0, values)
+        if not np.isfinite(values).all():
+            raise AnswerProblem(MISSING_HINT)
+        total = target.sum()
+        if total > 0 and any(
+            np.allclose(values, target / total * scale, rtol=0, atol=tolerance)
+            for scale, tolerance in ((1.0, 5e-3), (100.0, 0.5))
+        ):
+            return Feedback(False, self.shares_hint)
+        if not _whole(values):
+            return Feedback(False, self.shares_hint)
+        values = np.round(values)
+        if np.array_equal(values, target):
+            return Feedback(True, self.correct)
+        slips = [m for m in self.mistakes if np.array_equal(values, self.mistaken(m, tables))]
+        if slips:
+            return Feedback(False, slip_hint(slips))
+        pairs = zip(expected.index, values, target, strict=True)
+        off = [str(label) for label, value, count in pairs if value != count]
+        return Feedback(False, self.wrong_hint.format(off=listing(off)))
+
+    def mistaken(self, mistake: Mistake, tables: Tables) -> np.ndarray:
+        """A mistake's counts aligned with the right ones (a label it lacks counts 0)."""
+        expected = self.right(tables)
+        wrong = pd.Series(mistake.answer(tables), dtype=float)
+        return wrong.reindex(expected.index).fillna(0).to_numpy(dtype=float)
+
+
+# --- one label chosen from a few ------------------------------------------------------------------
+
+
+def word_key(text: Any) -> str:
+    """A typed word as compared: case, spaces, punctuation and a leading "the" do not matter."""
+    words = re.sub(r"[^0-9a-z]+", " ", str(text).casefold()).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class ChoiceTask:
+    """A data task whose answer is one option among a few (a theme, say), declared once.
+
+    ``options`` gives, for each option, the spellings accepted for it (its id and its name, for
+    example); ``right`` gives the right option. The check reads the answer as text, regardless of
+    case, spaces, punctuation and a leading "the" or trailing ``noun`` ("the values theme"). A
+    declared mistake lists the words a student making that slip may type (the name of a code
+    instead of a theme); any of them gets its hint. Another option gets ``wrong_hint``, which must
+    not depend on the right option, so a guess learns nothing but "not that one"; anything else is
+    answered with the list of options.
+    """
+
+    right: Callable[[Tables], str]
+    options: Callable[[Tables], Mapping[str, Sequence[str]]]
+    what: str
+    noun: str
+    correct: str
+    wrong_hint: str
+    mistakes: tuple[Mistake, ...] = ()
+
+    def read(self, answer: Any, tables: Tables) -> str:
+        """The answer as a compared word, or a hint (AnswerProblem) for what is not one word."""
+        if isinstance(answer, list | tuple | set) and len(answer) == 1:
+            raise AnswerProblem(
+                f"Your answer is {kind_of(answer)} holding one value; give just the value, as "
+                f"text in quotes. This task needs {self.what}."
+            )
+        if isinstance(answer, pd.Series | pd.DataFrame | Mapping | list | tuple | set | np.ndarray):
+            raise AnswerProblem(f"Your answer is {kind_of(answer)}; this task needs {self.what}.")
+        if not isinstance(answer, str):
+            raise AnswerProblem(
+                f"Your answer is {kind_of(answer)}; give the {self.noun} as text in quotes. This "
+                f"task needs {self.what}."
+            )
+        key = word_key(answer)
+        noun = word_key(self.noun)
+        if key.endswith(f" {noun}"):
+            key = key[: -len(noun) - 1]
+        if not key:
+            raise AnswerProblem(f"Your answer is empty text; this task needs {self.what}.")
+        return key
+
+    def option_of(self, key: str, tables: Tables) -> str | None:
+        for option, spellings in self.options(tables).items():
+            if key in {word_key(option), *(word_key(s) for s in spellings)}:
+                return option
+        return None
+
+    def check(self, answer: Any, tables: Tables) -> Feedback:
+        tables = CheckTables(tables)
+        key = self.read(answer, tables)
+        chosen = self.option_of(key, tables)
+        if chosen is not None:
+            if chosen == self.right(tables):
+                return Feedback(True, self.correct)
+            return Feedback(False, self.wrong_hint)
+        slips = [m for m in self.mistakes if key in self.mistaken(m, tables)]
+        if slips:
+            return Feedback(False, slip_hint(slips))
+        options = listing([f"'{option}'" for option in self.options(tables)])
+        return Feedback(
+            False,
+            f"'{str(answer).strip()}' is not one of the {self.noun}s. Give one of {options}.",
+        )
+
+    def mistaken(self, mistake: Mistake, tables: Tables) -> set[str]:
+        """The compared words a mistake covers, with near spellings (a plural, a typo)."""
+        words = {word_key(word) for word in mistake.answer(tables)}
+        return words | {w + "s" for w in words}
+
+    def accepted(self, tables: Tables) -> list[str]:
+        """Every spelling accepted as the right answer (for the tests)."""
+        return [self.right(tables), *self.options(tables)[self.right(tables)]]
