@@ -10,6 +10,11 @@
  * - sphinx-book-theme blurs the menu buttons on every click, so focus fell to the page's body: it
  *   now returns to the button that opened a dialog when the dialog closes, and stays on the ☰
  *   when a keyboard user hides or shows the side bar in place on a wide screen.
+ * And to wide tables (issue 11): a table or table output wider than its column scrolls inside a
+ * region named after its caption or section, reachable with Tab, with a line of text above it
+ * saying that it scrolls (pmcj.css adds shadows at the edges that have more to show). Whether a
+ * table is too wide depends on the screen, so this is checked on load, on resize and when a
+ * folded table is opened.
  * Loaded (deferred) on every page. */
 (function () {
   "use strict";
@@ -111,7 +116,65 @@
     if (WIDE && WIDE.addEventListener) { WIDE.addEventListener("change", markExpanded); }
   }
 
+  var SCROLLERS = ".pst-scrollable-table-container, .pmcj-chart-table, .cell_output > .output.text_html";
+  var HINT = "Wide table: scroll sideways to see all of it \u2192";
+
+  function regionName(element) {
+    var caption = element.querySelector("caption");
+    var text = caption ? caption.textContent.trim() : "";
+    if (!text) {
+      var section = element.closest("section");
+      var heading = section && section.querySelector("h1, h2, h3, h4, h5, h6");
+      if (heading) {
+        heading = heading.cloneNode(true);
+        heading.querySelectorAll(".headerlink").forEach(function (link) { link.remove(); });
+      }
+      text = heading ? "Table in \u201c" + heading.textContent.trim() + "\u201d" : "Table";
+    }
+    return text + " (scrolls sideways)";
+  }
+
+  function markScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (element) {
+      if (!element.clientWidth) { return; } /* folded away: checked again when opened */
+      var wide = element.scrollWidth > element.clientWidth + 1;
+      var before = element.previousElementSibling;
+      var hint = before && before.classList.contains("pmcj-scroll-hint") ? before : null;
+      element.classList.toggle("pmcj-scrolls", wide);
+      if (wide) {
+        element.setAttribute("role", "region");
+        element.setAttribute("aria-label", regionName(element));
+        element.tabIndex = 0;
+        if (!hint) {
+          hint = document.createElement("p");
+          hint.className = "pmcj-scroll-hint";
+          hint.setAttribute("aria-hidden", "true"); /* the region's name says it */
+          hint.textContent = HINT;
+          element.parentNode.insertBefore(hint, element);
+        }
+      } else if (element.getAttribute("role") === "region") {
+        element.removeAttribute("role");
+        element.removeAttribute("aria-label");
+        if (hint) { hint.remove(); }
+      }
+    });
+  }
+
+  function watchScrollers() {
+    markScrollers();
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(markScrollers, 200);
+    });
+    /* "toggle" does not bubble: listen in the capture phase for every <details> on the page. */
+    document.addEventListener("toggle", function (event) {
+      if (event.target.open) { markScrollers(); }
+    }, true);
+  }
+
   function start() {
+    watchScrollers();
     watchCharts();
     watchDialogs();
     watchToggle();
