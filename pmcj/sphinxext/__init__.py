@@ -20,6 +20,7 @@ from pmcj.sphinxext.accessibility import setup_accessibility
 from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
+from pmcj.sphinxext.exercises import setup_exercises
 from pmcj.sphinxext.performance import setup_performance
 
 STATIC = Path(__file__).parent / "static"
@@ -100,5 +101,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_datadocs(app)
     setup_downloads(app)
     setup_editions(app)
+    setup_exercises(app)
     setup_performance(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
