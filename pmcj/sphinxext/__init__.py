@@ -17,6 +17,7 @@ from sphinx.config import Config
 
 from pmcj.data.package import data_fingerprint
 from pmcj.sphinxext.accessibility import setup_accessibility
+from pmcj.sphinxext.citations import setup_citations
 from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
@@ -98,6 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_meta_description)
     app.add_css_file("pmcj/pmcj.css")
     setup_accessibility(app)
+    setup_citations(app)
     setup_datadocs(app)
     setup_downloads(app)
     setup_editions(app)
