@@ -42,6 +42,9 @@ LAUNCH_ARGS = [
 INSTALL_HINT = (
     "install Debian's browser with `apt-get install -y chromium` (never `playwright install`)"
 )
+RUN_HINT = (
+    "then run `make test` again (only the browser tests: `.venv/bin/python -m pytest -m browser`)"
+)
 LOCAL_HOSTS = {"127.0.0.1"}
 FAILING_IMPACTS = {"serious", "critical"}
 CHART_DRAWN = ".pmcj-chart-target svg.marks, .pmcj-chart-target canvas.marks"
@@ -62,8 +65,13 @@ def in_ci() -> bool:
 
 
 def find_chromium() -> str | None:
-    """Debian's chromium: ``PMCJ_CHROMIUM`` if set, else on PATH, else the usual location."""
-    candidates = [os.environ.get("PMCJ_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
+    """``PMCJ_CHROMIUM`` if set (and only it), else Debian's chromium on PATH or in /usr/bin.
+
+    An explicit ``PMCJ_CHROMIUM`` that is not a program means "no browser", never a fallback,
+    so a run on a machine with a broken override says so instead of testing another browser.
+    """
+    override = os.environ.get("PMCJ_CHROMIUM")
+    candidates = [override] if override else [shutil.which("chromium"), "/usr/bin/chromium"]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
