@@ -92,7 +92,17 @@ def test_old_python_gives_a_short_message(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 2
-    assert "Python 3.11 or newer is needed" in result.stderr and "3.9.1" in result.stderr
+    assert "Python 3.11.2 or newer is needed" in result.stderr and "3.9.1" in result.stderr
+    assert "apt-get install python3 python3-venv" in result.stderr
+
+
+def test_the_minimum_python_is_the_same_everywhere() -> None:
+    """README, pyproject.toml, the bootstrap and the lock's header name one oldest Python."""
+    minimum = "3.11.2"
+    assert f"Python {minimum} or newer" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f'requires-python = ">={minimum}"' in (ROOT / "pyproject.toml").read_text("utf-8")
+    assert "MIN_PYTHON = (3, 11, 2)" in (ROOT / "tools" / "bootstrap.py").read_text("utf-8")
+    assert f"Python {minimum}, the oldest" in (ROOT / "requirements.lock").read_text("utf-8")
 
 
 def run_browser_subset(**env: str) -> subprocess.CompletedProcess[str]:
