@@ -1,5 +1,5 @@
 # The book's commands. Every target bootstraps .venv from requirements.lock on first use,
-# so a fresh clone needs only Python 3.11+ and make.  `make help` lists them.
+# so a fresh clone needs only Python 3.11.2+ and make.  `make help` lists them.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -69,7 +69,7 @@ screenshots: $(STAMP) ## Save every page at 390 px and 1280 px into _build/scree
 vendor: $(STAMP) ## Refresh the pinned vega JavaScript (needs npm and the network; writes checksums)
 	@$(PY) tools/vendor_js.py
 
-lock: ## Regenerate requirements.lock from the pins in pyproject.toml (needs the network)
+lock: ## Regenerate requirements.lock from pyproject.toml's pins, keeping the rest (use the oldest Python: PYTHON=/usr/bin/python3; FRESH=1 re-resolves all)
 	@PYTHON=$(PYTHON) bash tools/make_lock.sh
 
 clean: ## Remove the built site and the execution cache

@@ -42,6 +42,9 @@ LAUNCH_ARGS = [
 INSTALL_HINT = (
     "install Debian's browser with `apt-get install -y chromium` (never `playwright install`)"
 )
+RUN_HINT = (
+    "then run `make test` again (only the browser tests: `.venv/bin/python -m pytest -m browser`)"
+)
 LOCAL_HOSTS = {"127.0.0.1"}
 FAILING_IMPACTS = {"serious", "critical"}
 CHART_DRAWN = ".pmcj-chart-target svg.marks, .pmcj-chart-target canvas.marks"
@@ -62,8 +65,13 @@ def in_ci() -> bool:
 
 
 def find_chromium() -> str | None:
-    """Debian's chromium: ``PMCJ_CHROMIUM`` if set, else on PATH, else the usual location."""
-    candidates = [os.environ.get("PMCJ_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
+    """``PMCJ_CHROMIUM`` if set (and only it), else Debian's chromium on PATH or in /usr/bin.
+
+    An explicit ``PMCJ_CHROMIUM`` that is not a program means "no browser", never a fallback,
+    so a run on a machine with a broken override says so instead of testing another browser.
+    """
+    override = os.environ.get("PMCJ_CHROMIUM")
+    candidates = [override] if override else [shutil.which("chromium"), "/usr/bin/chromium"]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
@@ -183,6 +191,118 @@ def run_axe(page: Any, report: PageReport) -> None:
             report.violations.append(violation)
         else:
             report.minor_violations.append(violation)
+
+
+# What "nothing clipped" means on one page, measured in the browser (issue 11). The column is the
+# article's content box. An element fails if it reaches outside the column, unless it is inside a
+# sideways scroller that fits the column; a scroller fails unless it is a code block (its lines
+# are code, so they keep their breaks) or a region pmcj-a11y.js marked: named, reachable with Tab
+# and announced by a line of text. Both kinds must show the edge shadows of pmcj.css. Printed
+# output (excerpts, self-check feedback) must wrap, never scroll. A chart
+# fails if its drawing is wider than its column, or if a title line runs under the chart's menu.
+LAYOUT_JS = """() => {
+  const article = document.querySelector('article.bd-article, main .bd-search-container');
+  if (!article) return ['no article.bd-article (or search container) on the page'];
+  const problems = [];
+  const text = e => e.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50);
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    [...e.classList].slice(0, 3).map(c => '.' + c).join('') + (text(e) ? ` "${text(e)}"` : '');
+  if (document.documentElement.scrollWidth > innerWidth + 1) {
+    problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px wide)`);
+  }
+  const box = article.getBoundingClientRect(), style = getComputedStyle(article);
+  const left = box.left + parseFloat(style.paddingLeft) - 1;
+  const right = box.right - parseFloat(style.paddingRight) + 1;
+  const fits = r => r.left >= left && r.right <= right;
+  const scrolls = e => /auto|scroll/.test(getComputedStyle(e).overflowX);
+  const scrollers = new Set();
+  for (const e of article.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height || fits(r)) continue;
+    let scroller = e.parentElement;
+    while (scroller && scroller !== article && !scrolls(scroller)) {
+      scroller = scroller.parentElement;
+    }
+    if (scroller && scroller !== article && fits(scroller.getBoundingClientRect())) {
+      scrollers.add(scroller);
+      continue;
+    }
+    const parent = e.parentElement;
+    if (parent && parent !== article && !fits(parent.getBoundingClientRect())) continue;
+    problems.push(`wider than its column (${Math.round(r.left)}-${Math.round(r.right)} px, ` +
+      `column ${Math.round(left + 1)}-${Math.round(right - 1)}): ${name(e)}`);
+  }
+  for (const e of article.querySelectorAll('*')) {
+    if (e.scrollWidth > e.clientWidth + 1 && scrolls(e)) scrollers.add(e);
+  }
+  for (const e of scrollers) {
+    const cue = /gradient/.test(getComputedStyle(e).backgroundImage);
+    if (e.matches('div.cell_output pre')) {
+      problems.push(`printed output does not wrap (${e.scrollWidth} px in ${e.clientWidth} px): ` +
+        name(e));
+      continue;
+    }
+    if (e.matches('div.highlight pre')) {
+      if (!cue) problems.push(`code scrolls sideways with no shadow at its edge: ${name(e)}`);
+      continue;
+    }
+    const hint = e.previousElementSibling;
+    const ok = e.classList.contains('pmcj-scrolls') && e.getAttribute('role') === 'region' &&
+      (e.getAttribute('aria-label') || '').trim() && e.tabIndex === 0 && cue &&
+      hint && hint.classList.contains('pmcj-scroll-hint') && hint.getBoundingClientRect().height;
+    if (!ok) {
+      problems.push(`scrolls sideways without a named region, a line of text and edge ` +
+        `shadows (${e.scrollWidth} px in ${e.clientWidth} px): ${name(e)}`);
+    }
+  }
+  for (const figure of article.querySelectorAll('figure.pmcj-chart')) {
+    const target = figure.querySelector('.pmcj-chart-target');
+    const drawing = target && target.querySelector('svg.marks, canvas.marks');
+    if (!drawing) continue;
+    const t = getComputedStyle(target), tr = target.getBoundingClientRect();
+    const room = tr.right - parseFloat(t.paddingRight) + 1;
+    const d = drawing.getBoundingClientRect();
+    if (d.right > room) {
+      const caption = figure.querySelector('figcaption') || figure;
+      problems.push(`chart wider than its column (${Math.round(d.width)} px drawn, ` +
+        `${Math.round(room - 1 - tr.left)} px of room): ${name(caption)}`);
+    }
+    const menu = target.querySelector('details > summary');
+    if (!menu) continue;
+    const m = menu.getBoundingClientRect();
+    for (const line of drawing.querySelectorAll('.role-title text, .role-title-text text')) {
+      const l = line.getBoundingClientRect();
+      if (l.width && l.left < m.right && l.right > m.left && l.top < m.bottom && l.bottom > m.top) {
+        problems.push(`chart title runs under the chart's menu button: "${line.textContent}"`);
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def open_folded(page: Any) -> None:
+    """Open every folded part of the article (chart tables, hidden code, solutions) to check it."""
+    page.evaluate(
+        "() => document.querySelectorAll('article.bd-article details:not([open])')"
+        ".forEach(d => { if (!d.closest('.vega-embed')) d.open = true; })"
+    )
+
+
+def wait_for_fitted_charts(page: Any) -> None:
+    """Charts are narrowed after they are drawn; wait until each says it is ready (or failed)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure.pmcj-chart')].every(f =>"
+        " f.classList.contains('pmcj-chart-ready') || f.querySelector('.pmcj-chart-error'))",
+        timeout=CHART_TIMEOUT_MS,
+    )
+
+
+def layout_problems(page: Any) -> list[str]:
+    """Everything on the page that is wider than its column, or scrolls without saying so."""
+    open_folded(page)
+    page.wait_for_timeout(50)  # the "toggle" events that mark wide tables fire asynchronously
+    return list(page.evaluate(LAYOUT_JS))
 
 
 def new_context(browser: Any, width: int = 1280, height: int = 800) -> Any:

@@ -1,10 +1,24 @@
-"""Stop early, with one plain sentence, when the tests run outside the project's environment."""
+"""What every test run shares: the environment check, the browser fixtures, the skip banner.
+
+- Stop early, with one plain sentence, when the tests run outside the project's environment.
+- Share one browser and one server of the built site among the browser tests.
+- Say loudly, at the end, how many browser tests were skipped and how to run them: a local run
+  without Chromium still passes (a contributor editing prose can run the rest), but nobody should
+  mistake it for a full run. In CI (``CI=true``) a browser test is never skipped: a missing
+  browser fails the fixture, and any browser test skipped for another reason fails the run.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+
+BROWSER_SKIPS: list[pytest.TestReport] = []
 
 NEEDED = ("jupyter_book", "pandas", "altair", "frictionless", "sklearn", "xmlschema", "playwright")
 
@@ -17,3 +31,109 @@ def pytest_configure(config: pytest.Config) -> None:
             "run the tests with `make test`, which creates .venv from requirements.lock",
             returncode=2,
         )
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, or a skip (outside CI) or failure (in CI) that says how to get it."""
+    from tests.browser_support import INSTALL_HINT, find_chromium, in_ci
+
+    path = find_chromium()
+    if path is None:
+        message = "no Chromium found (PMCJ_CHROMIUM, `chromium` on PATH, /usr/bin/chromium)"
+        if in_ci():
+            message += f": {INSTALL_HINT}"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Any]:
+    """One browser for every browser test: it starts in ~0.2 s, and pages share it."""
+    from tests.browser_support import in_ci, launch
+
+    try:
+        import playwright.sync_api as sync_api
+    except ImportError as missing:
+        message = f"Playwright is not installed ({missing}): run the tests with `make test`"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_api.sync_playwright() as playwright:
+        instance = launch(playwright, chromium)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built site the browser tests read (``_build/html``, or ``PMCJ_SITE_DIR``)."""
+    from tests.browser_support import site_dir
+
+    built = site_dir()
+    if not (built / "index.html").exists() and not any(built.glob("*.html")):
+        pytest.fail(f"no built site at {built}: run make book first")
+    return built
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1 for the whole run."""
+    from tests.browser_support import serve
+
+    with serve(site) as url:
+        yield url
+
+
+def ci_run() -> bool:
+    """The same rule as ``tests.browser_support.in_ci``, without importing the build modules."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember every skipped browser test, whatever skipped it."""
+    if report.skipped and "browser" in report.keywords:
+        BROWSER_SKIPS.append(report)
+
+
+def skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(
+    terminalreporter: Any, exitstatus: int, config: pytest.Config
+) -> Iterator[None]:
+    """A banner after everything else (just above the final count) when browser tests skipped.
+
+    A wrapper called first finishes last, so the banner follows pytest's own short summary.
+    """
+    yield
+    if not BROWSER_SKIPS:
+        return
+    from tests.browser_support import INSTALL_HINT, RUN_HINT
+
+    count = len({report.nodeid for report in BROWSER_SKIPS})
+    reasons = sorted({skip_reason(report) for report in BROWSER_SKIPS})
+    write = terminalreporter.write_line
+    terminalreporter.write_sep("!", f"{count} BROWSER TESTS SKIPPED", red=True, bold=True)
+    write(f"{count} browser tests did not run, so this is not a full test run. They check that")
+    write("every page works offline, passes axe-core, fits a phone and has working menus.")
+    for reason in reasons:
+        write(f"  why: {reason}")
+    write(f"To run them: {INSTALL_HINT},")
+    write(f"or set PMCJ_CHROMIUM to a Chromium program; {RUN_HINT}.")
+    if ci_run():
+        write("In CI no browser test may be skipped: this run fails.", red=True, bold=True)
+    terminalreporter.write_sep("!", red=True, bold=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI, a skipped browser test fails the run, whatever the other results."""
+    if BROWSER_SKIPS and ci_run() and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

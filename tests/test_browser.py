@@ -5,6 +5,8 @@ page is opened in headless Chromium from a local server and must: request nothin
 host, log no console error, draw every chart, and pass axe-core with no serious or critical
 violation. Every interactive chart control must also work from the keyboard alone. Run by
 ``make test`` after the build; ``PMCJ_SITE_DIR`` points the page checks at another built site.
+The browser, the built site and its server are fixtures shared with the other browser tests
+(``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,8 @@ import yaml
 
 from tests.browser_support import (
     CHART_DRAWN,
-    INSTALL_HINT,
     PageReport,
     check_page,
-    find_chromium,
-    in_ci,
-    launch,
     new_context,
     run_axe,
     serve,
@@ -46,41 +44,6 @@ CONTROLS = (
     "figure.pmcj-chart summary"
 )
 MAX_TABS = 400  # more stops than any page has; a control not reached by then is unreachable
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """Debian's chromium, or a skip (outside CI) or failure (in CI) that says how to get it."""
-    path = find_chromium()
-    if path is None:
-        message = f"no Chromium found: {INSTALL_HINT}, or set PMCJ_CHROMIUM"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Any]:
-    """One browser for the whole module: it starts in ~0.2 s, but pages share it."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = launch(playwright, chromium)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    if not (SITE / "index.html").exists() and not any(SITE.glob("*.html")):
-        pytest.fail(f"no built site at {SITE}: run make book first")
-    return SITE
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serve(site) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

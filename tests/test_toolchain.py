@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -91,4 +92,57 @@ def test_old_python_gives_a_short_message(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 2
-    assert "Python 3.11 or newer is needed" in result.stderr and "3.9.1" in result.stderr
+    assert "Python 3.11.2 or newer is needed" in result.stderr and "3.9.1" in result.stderr
+    assert "apt-get install python3 python3-venv" in result.stderr
+
+
+def test_the_minimum_python_is_the_same_everywhere() -> None:
+    """README, pyproject.toml, the bootstrap and the lock's header name one oldest Python."""
+    minimum = "3.11.2"
+    assert f"Python {minimum} or newer" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f'requires-python = ">={minimum}"' in (ROOT / "pyproject.toml").read_text("utf-8")
+    assert "MIN_PYTHON = (3, 11, 2)" in (ROOT / "tools" / "bootstrap.py").read_text("utf-8")
+    assert f"Python {minimum}, the oldest" in (ROOT / "requirements.lock").read_text("utf-8")
+
+
+def run_browser_subset(**env: str) -> subprocess.CompletedProcess[str]:
+    """Two browser tests in a child pytest, with the environment variables given."""
+    child_env = {k: v for k, v in os.environ.items() if k != "CI"}
+    child_env.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/test_navigation.py",
+            "-k",
+            "axe",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        ],
+        cwd=ROOT,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_run_without_chromium_says_so_loudly_at_the_end() -> None:
+    """Skipped browser tests are counted in a banner after the short summary, with the fix."""
+    result = run_browser_subset(PMCJ_CHROMIUM="/nonexistent/chromium")
+    out = result.stdout
+    assert result.returncode == 0, out[-2000:]
+    assert "2 BROWSER TESTS SKIPPED" in out, out[-2000:]
+    banner = out.index("2 BROWSER TESTS SKIPPED")
+    assert banner > out.index("short test summary info"), "the banner must come last"
+    assert "apt-get install -y chromium" in out[banner:] and "make test" in out[banner:]
+
+
+def test_ci_never_skips_a_browser_test() -> None:
+    """With CI=true a missing browser fails the run instead of skipping."""
+    result = run_browser_subset(PMCJ_CHROMIUM="/nonexistent/chromium", CI="true")
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert "no Chromium found" in result.stdout

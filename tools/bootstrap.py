@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".installed"
-MIN_PYTHON = (3, 11)
+# The oldest Python the lock is made with and CI tests on (Debian 12's python3); see README.
+MIN_PYTHON = (3, 11, 2)
 PIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?==[A-Za-z0-9.+!_-]+$")
 
 
@@ -28,11 +29,22 @@ def fail(message: str) -> None:
 
 
 def check_python() -> None:
-    if sys.version_info < MIN_PYTHON:
+    """Refuse, before anything is installed, a Python the lock was not made for."""
+    wanted = ".".join(map(str, MIN_PYTHON))
+    if tuple(sys.version_info[:3]) < MIN_PYTHON:
         found = ".".join(map(str, sys.version_info[:3]))
         fail(
-            f"Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer is needed, but {sys.executable} is "
-            f"{found}. Install a newer Python and run: make PYTHON=python3.11 book"
+            f"Python {wanted} or newer is needed, but {sys.executable} is {found}. "
+            "Install a newer Python (Debian 12 and Ubuntu 24.04: `apt-get install python3 "
+            "python3-venv`; elsewhere python.org or your package manager), then run, for "
+            "example: make PYTHON=/usr/bin/python3 book"
+        )
+    try:
+        import ensurepip  # noqa: F401 (Debian ships it separately, in python3-venv)
+    except ImportError:
+        fail(
+            f"{sys.executable} cannot create virtual environments (no ensurepip). On Debian or "
+            "Ubuntu run `apt-get install python3-venv`, then the same make command again."
         )
 
 
@@ -79,7 +91,10 @@ def main() -> None:
         return
     python = VENV / "bin" / "python"
     if not python.exists():
-        print(f"bootstrap: creating {VENV.relative_to(ROOT)} with {sys.executable}")
+        version = ".".join(map(str, sys.version_info[:3]))
+        print(
+            f"bootstrap: creating {VENV.relative_to(ROOT)} with {sys.executable} (Python {version})"
+        )
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip==26.3"], "Upgrading pip")
     run(

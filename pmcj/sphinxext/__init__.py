@@ -17,9 +17,11 @@ from sphinx.config import Config
 
 from pmcj.data.package import data_fingerprint
 from pmcj.sphinxext.accessibility import setup_accessibility
+from pmcj.sphinxext.citations import setup_citations
 from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
+from pmcj.sphinxext.exercises import setup_exercises
 from pmcj.sphinxext.performance import setup_performance
 
 STATIC = Path(__file__).parent / "static"
@@ -97,8 +99,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_meta_description)
     app.add_css_file("pmcj/pmcj.css")
     setup_accessibility(app)
+    setup_citations(app)
     setup_datadocs(app)
     setup_downloads(app)
     setup_editions(app)
+    setup_exercises(app)
     setup_performance(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

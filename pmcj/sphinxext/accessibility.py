@@ -29,8 +29,12 @@ idempotent (an incremental build finds earlier pages already fixed) and matches 
 of the pinned theme; if a theme upgrade changes that markup, the browser tests fail and name the
 rule again.
 
-``pmcj-a11y.js`` repairs one thing only a script can: vega-embed prepares its "Save as" links on
-``mousedown``, so a keyboard user pressing Enter opened an empty tab instead of saving the chart.
+The phone menu's buttons did nothing at all (pydata-sphinx-theme#2451); :mod:`.navigation`
+explains that fix, which runs with these.
+
+``pmcj-a11y.js`` repairs what only a script can: vega-embed prepares its "Save as" links on
+``mousedown``, so a keyboard user pressing Enter opened an empty tab instead of saving the chart;
+and the side-bar dialogs get a Close button and return focus to the button that opened them.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
+
+from pmcj.sphinxext.navigation import fix_navigation
 
 LOGGER = logging.getLogger(__name__)
 STATIC_PREFIX = "pmcj/"
@@ -114,6 +120,7 @@ THEME_FIXES: tuple[HtmlFix, ...] = (
     fix_theme_switch,
     fix_sidebar_landmark,
     fix_sidebar_toggles,
+    fix_navigation,  # the visible menu buttons (pydata-sphinx-theme#2451); see navigation.py
 )
 
 

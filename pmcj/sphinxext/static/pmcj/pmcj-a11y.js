@@ -5,7 +5,17 @@
  * - when a filter leaves a mark with nothing to draw (a reader choosing an empty category),
  *   vega leaves an empty, unlabelled role="graphics-symbol" group, which screen readers announce
  *   as an unnamed image (axe svg-img-alt, serious); such nodes are hidden whenever vega redraws.
- * Loaded (deferred) on every page; it does nothing where there are no charts. */
+ * And to the themes' side-bar dialogs (pmcj/sphinxext/navigation.py, pydata-sphinx-theme#2451):
+ * - each dialog's Close button (added at build time) closes it;
+ * - sphinx-book-theme blurs the menu buttons on every click, so focus fell to the page's body: it
+ *   now returns to the button that opened a dialog when the dialog closes, and stays on the ☰
+ *   when a keyboard user hides or shows the side bar in place on a wide screen.
+ * And to wide tables (issue 11): a table or table output wider than its column scrolls inside a
+ * region named after its caption or section, reachable with Tab, with a line of text above it
+ * saying that it scrolls (pmcj.css adds shadows at the edges that have more to show). Whether a
+ * table is too wide depends on the screen, so this is checked on load, on resize and when a
+ * folded table is opened.
+ * Loaded (deferred) on every page. */
 (function () {
   "use strict";
   var WAIT_MS = 5000;
@@ -48,10 +58,132 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", watchCharts);
-  } else {
+  var NAV_TOGGLES = ".primary-toggle, .secondary-toggle";
+  var opener = null;
+
+  /* Capture phase on the document: runs before the themes' own handlers on the button. */
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.closest) { return; }
+    var close = target.closest(".pmcj-dialog-close");
+    if (close) {
+      var dialog = close.closest("dialog");
+      if (dialog && dialog.open) { dialog.close(); }
+      return;
+    }
+    var toggle = target.closest(NAV_TOGGLES);
+    if (!toggle) { return; }
+    opener = toggle;
+    if (event.detail === 0) { /* Enter or Space, not a pointer */
+      window.setTimeout(function () {
+        if (!document.querySelector("dialog[open]") && document.activeElement === document.body) {
+          toggle.focus();
+        }
+      }, 0);
+    }
+  }, true);
+
+  function watchDialogs() {
+    ["pst-primary-sidebar-modal", "pst-secondary-sidebar-modal"].forEach(function (id) {
+      var dialog = document.getElementById(id);
+      if (!dialog) { return; }
+      dialog.addEventListener("close", function () {
+        var back = opener;
+        opener = null;
+        /* After the theme's own close handlers, which focus the body. */
+        if (back) { window.setTimeout(function () { back.focus(); }, 0); }
+      });
+    });
+  }
+
+  /* On a wide screen the ☰ hides and shows the side bar in place: say which, as a disclosure
+     button does. Below 992 px it opens a dialog, so it is "collapsed" until pressed. */
+  var WIDE = window.matchMedia ? window.matchMedia("(min-width: 992px)") : null;
+
+  function markExpanded() {
+    var sidebar = document.getElementById("pst-primary-sidebar");
+    document.querySelectorAll(".primary-toggle").forEach(function (toggle) {
+      var shown = !!(WIDE && WIDE.matches && sidebar && !sidebar.classList.contains("pst-sidebar-hidden"));
+      toggle.setAttribute("aria-expanded", shown ? "true" : "false");
+    });
+  }
+
+  function watchToggle() {
+    var sidebar = document.getElementById("pst-primary-sidebar");
+    if (!sidebar || !("MutationObserver" in window)) { return; }
+    markExpanded();
+    new MutationObserver(markExpanded).observe(sidebar, { attributes: true, attributeFilter: ["class"] });
+    if (WIDE && WIDE.addEventListener) { WIDE.addEventListener("change", markExpanded); }
+  }
+
+  var SCROLLERS = ".pst-scrollable-table-container, .pmcj-chart-table, .cell_output > .output.text_html";
+  var HINT = "Wide table: scroll sideways to see all of it \u2192";
+
+  function regionName(element) {
+    var caption = element.querySelector("caption");
+    var text = caption ? caption.textContent.trim() : "";
+    if (!text) {
+      var section = element.closest("section");
+      var heading = section && section.querySelector("h1, h2, h3, h4, h5, h6");
+      if (heading) {
+        heading = heading.cloneNode(true);
+        heading.querySelectorAll(".headerlink").forEach(function (link) { link.remove(); });
+      }
+      text = heading ? "Table in \u201c" + heading.textContent.trim() + "\u201d" : "Table";
+    }
+    return text + " (scrolls sideways)";
+  }
+
+  function markScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (element) {
+      if (!element.clientWidth) { return; } /* folded away: checked again when opened */
+      var wide = element.scrollWidth > element.clientWidth + 1;
+      var before = element.previousElementSibling;
+      var hint = before && before.classList.contains("pmcj-scroll-hint") ? before : null;
+      element.classList.toggle("pmcj-scrolls", wide);
+      if (wide) {
+        element.setAttribute("role", "region");
+        element.setAttribute("aria-label", regionName(element));
+        element.tabIndex = 0;
+        if (!hint) {
+          hint = document.createElement("p");
+          hint.className = "pmcj-scroll-hint";
+          hint.setAttribute("aria-hidden", "true"); /* the region's name says it */
+          hint.textContent = HINT;
+          element.parentNode.insertBefore(hint, element);
+        }
+      } else if (element.getAttribute("role") === "region") {
+        element.removeAttribute("role");
+        element.removeAttribute("aria-label");
+        if (hint) { hint.remove(); }
+      }
+    });
+  }
+
+  function watchScrollers() {
+    markScrollers();
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(markScrollers, 200);
+    });
+    /* "toggle" does not bubble: listen in the capture phase for every <details> on the page. */
+    document.addEventListener("toggle", function (event) {
+      if (event.target.open) { markScrollers(); }
+    }, true);
+  }
+
+  function start() {
+    watchScrollers();
     watchCharts();
+    watchDialogs();
+    watchToggle();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 
   document.addEventListener("keydown", function (event) {

@@ -1,0 +1,99 @@
+"""Number exercises per chapter ("Exercise 7.1"), taken from their labels, as the checks are named.
+
+sphinx-exercise numbers exercises with Sphinx's figure numbering. The book's table of contents is
+not numbered (each chapter carries Buck's chapter number in its title, and the book is written out
+of order), so Sphinx counts exercises across the whole book in the order of ``_toc.yml``:
+Chapter 7's first exercise was "Exercise 1", it did not match its label ``ex7-1`` or its check
+``ch07.ex7_1``, and adding Chapter 5 would have renumbered every exercise after it, in both
+editions and in every reference a lecturer had handed out.
+
+Here each exercise takes its number from its label instead: ``exN-M`` is Exercise N.M, wherever
+the chapter sits in the book. An exercise without such a label is numbered by its position
+within its page, under the chapter number at the start of its file name (``exercises/07-...``).
+A label whose chapter differs from its file's is reported as a build warning (an error in
+``make book``), and so is a number used twice.
+
+Sphinx assigns figure numbers during the ``env-get-updated`` event and rewrites a page when its
+numbers differ from the last build's. So that it compares its own numbering with its own, the
+numbers Sphinx assigned are kept aside and put back before it runs again; otherwise every build
+would rewrite every exercise page.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+LABEL = re.compile(r"^ex(\d+)-(\d+)$")
+FILE_NUMBER = re.compile(r"(?:^|/)(\d+)-[^/]*$")
+SAVED = "pmcj_sphinx_fignumbers"
+
+
+def chapter_of(docname: str) -> int | None:
+    """The chapter number at the start of a page's file name (``exercises/07-x`` is 7)."""
+    match = FILE_NUMBER.search(docname)
+    return int(match.group(1)) if match else None
+
+
+def chapter_numbers(
+    docname: str, exercises: dict[str, tuple[int, ...]]
+) -> tuple[dict[str, tuple[int, ...]], list[str]]:
+    """Per-chapter numbers for one page's exercises (id -> Sphinx's number), and any problems."""
+    chapter = chapter_of(docname)
+    numbered: dict[str, tuple[int, ...]] = {}
+    problems: list[str] = []
+    in_order = sorted(exercises.items(), key=lambda item: item[1])
+    for position, (ident, number) in enumerate(in_order, start=1):
+        match = LABEL.match(ident)
+        if match:
+            numbered[ident] = (int(match.group(1)), int(match.group(2)))
+            if chapter is not None and int(match.group(1)) != chapter:
+                problems.append(
+                    f"exercise label {ident} is numbered for chapter {match.group(1)}, but its "
+                    f"page is chapter {chapter}'s: label it ex{chapter}-M"
+                )
+        elif chapter is not None:
+            numbered[ident] = (chapter, position)
+        else:
+            numbered[ident] = number
+    seen: dict[tuple[int, ...], str] = {}
+    for ident, number in numbered.items():
+        if number in seen:
+            shown = ".".join(map(str, number))
+            problems.append(f"exercises {seen[number]} and {ident} are both Exercise {shown}")
+        seen[number] = ident
+    return numbered, problems
+
+
+def restore_sphinx_numbers(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
+    """Before Sphinx numbers figures again, give it back its own numbers from the last build."""
+    saved = getattr(env, SAVED, None)
+    if saved is not None:
+        env.toc_fignumbers = copy.deepcopy(saved)
+    return []
+
+
+def number_per_chapter(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
+    """After Sphinx numbers figures, renumber every page's exercises by chapter."""
+    setattr(env, SAVED, copy.deepcopy(env.toc_fignumbers))
+    for docname, kinds in env.toc_fignumbers.items():
+        exercises = kinds.get("exercise")
+        if not exercises:
+            continue
+        numbered, problems = chapter_numbers(docname, exercises)
+        exercises.update(numbered)
+        for problem in problems:
+            LOGGER.warning(problem, location=docname, type="pmcj", subtype="exercise")
+    return []
+
+
+def setup_exercises(app: Sphinx) -> None:
+    """Connect around Sphinx's own numbering (its collector listens at the default 500)."""
+    app.connect("env-get-updated", restore_sphinx_numbers, priority=400)
+    app.connect("env-get-updated", number_per_chapter, priority=600)
