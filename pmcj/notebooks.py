@@ -19,16 +19,42 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
+from pmcj.myst import Book, Conversion
+from pmcj.pages import is_myst_notebook
+
 DOWNLOAD_NOTE = (
-    "*Downloaded from* Peer Mentoring in Criminal Justice: an interactive companion. "
-    "This notebook needs the book's small `pmcj` package and its synthetic data: open it in the "
-    "folder of the student pack (or of a copy of the book's repository), with pandas and altair "
-    "installed. Charts are drawn when you run their cells."
+    "*Downloaded from* Peer Mentoring in Criminal Justice: an interactive companion. This "
+    "notebook runs in the folder of the book's **student pack** (`student-pack.zip`, offered on "
+    "the book's *How to use* page), next to its `pmcj` helpers and `data` folder, with the "
+    "packages its `requirements.txt` lists. Run the first code cell before the others: it says "
+    "what is missing, if anything."
 )
+# The first code cell of every download: a student who opens the notebook anywhere but the pack's
+# folder reads one sentence on what to fetch, not a ModuleNotFoundError traceback. Jupyter prints
+# what an exception's ``_render_traceback_`` returns in place of the traceback.
+SETUP_CELL = """\
+# Run this cell first: it checks that the book's helpers, data and packages are here.
+import importlib.util
+
+if importlib.util.find_spec("pmcj") is None:
+
+    class NotInTheStudentPack(Exception):
+        def _render_traceback_(self):  # show one sentence, not a traceback
+            return [str(self)]
+
+    raise NotInTheStudentPack(
+        "This notebook needs the book's student pack: download student-pack.zip from the "
+        "book's 'How to use' page, unzip it, and open this notebook from inside that folder."
+    )
+
+from pmcj.environment import prepare
+
+prepare()"""
 FENCE_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}")
 FENCE_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}")
 NOTE = re.compile(r"^(:{3,}|`{3,})\{instructor-note\}.*?^\1\s*$\n?", re.MULTILINE | re.DOTALL)
@@ -146,19 +172,6 @@ def execution_failure(source: Path, cache_dir: Path) -> ExecutionFailure | None:
     return failure_from_traceback(source, record.traceback)
 
 
-def is_myst_notebook(source: Path) -> bool:
-    """myst-nb reads a Markdown page as a notebook only if its front matter says it is one.
-
-    Without the jupytext ``format_name: myst`` line the page builds as plain Markdown (its code
-    cells warn and never run), however complete its ``kernelspec``.
-    """
-    text = source.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return False
-    front = text.split("---", 2)[1]
-    return "kernelspec" in front and re.search(r"format_name:\s*myst\b", front) is not None
-
-
 def executed_notebook(source: Path, cache_dir: Path) -> NotebookNode:
     """The notebook with the outputs of its cached execution."""
     from jupyter_cache import get_cache
@@ -205,29 +218,70 @@ def strip_markdown(text: str, in_solution: bool) -> tuple[str, bool]:
     return NOTE.sub("", "\n".join(kept)).strip("\n"), in_solution
 
 
-def for_download(notebook: NotebookNode, keep_solutions: bool) -> NotebookNode:
-    """A copy of an executed notebook as a reader downloads it."""
+def glue_values(notebook: NotebookNode) -> dict[str, dict[str, Any]]:
+    """What each ``glue()`` call stored when the notebook ran, by name (myst-nb's own format).
+
+    myst-nb keeps a glued value as a display output with ``scrapbook`` metadata; the cells that
+    make them are tagged ``book-only`` and dropped from downloads, so the values are read here,
+    before the cells go, and pasted into the text where the page pastes them.
+    """
+    values: dict[str, dict[str, Any]] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if not scrapbook:
+                continue
+            prefix = len(scrapbook.get("mime_prefix", ""))
+            values[scrapbook["name"]] = {k[prefix:]: v for k, v in output["data"].items()}
+    return values
+
+
+def book_root(source: Path) -> Path:
+    """The folder of the book a page belongs to (the nearest one holding _toc.yml)."""
+    for folder in source.resolve().parents:
+        if (folder / "_toc.yml").exists():
+            return folder
+    raise FileNotFoundError(f"{source} is not inside a book (no _toc.yml above it)")
+
+
+def for_download(
+    source: Path, notebook: NotebookNode, keep_solutions: bool, book: Book | None = None
+) -> NotebookNode:
+    """A copy of an executed notebook as a reader downloads it, in plain Jupyter Markdown.
+
+    The site's downloads and the student pack both come from here, so they never differ: the
+    same cells are dropped (book-only plumbing; for students, solutions and instructor notes),
+    and the same conversion turns MyST into Markdown that Jupyter renders (:mod:`pmcj.myst`).
+    """
     nb = copy.deepcopy(notebook)
+    conversion = Conversion(book or Book.read(book_root(source)), source, glue_values(nb))
     cells: list[NotebookNode] = []
     in_solution = False
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "book-only" in tags:
             continue
-        if not keep_solutions:
-            if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown":
+            if not keep_solutions:
                 cell.source, in_solution = strip_markdown(cell.source, in_solution)
-                if not cell.source.strip():
-                    continue
-            elif in_solution or "solution" in tags:
+            cell.source = conversion.markdown(cell.source)
+            if not cell.source.strip():
                 continue
+        elif not keep_solutions and (in_solution or "solution" in tags):
+            continue
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if any(key.startswith("application/vnd.vegalite") for key in data):
                 title = data.get("text/plain", "<chart>").strip("<>")
                 data["text/plain"] = f"<{title}: run this cell to draw it>"
         cells.append(cell)
-    nb.cells = [nbformat.v4.new_markdown_cell(DOWNLOAD_NOTE), *cells]
+    appendix = [nbformat.v4.new_markdown_cell(text) for text in conversion.appendix()]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(DOWNLOAD_NOTE),
+        nbformat.v4.new_code_cell(SETUP_CELL),
+        *cells,
+        *appendix,
+    ]
     nb.metadata.pop("source_map", None)
     nb.metadata.pop("jupytext", None)
     for index, cell in enumerate(nb.cells):
