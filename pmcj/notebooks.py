@@ -25,6 +25,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from pmcj.myst import Book, Conversion
+from pmcj.offline_charts import offline_outputs
 from pmcj.pages import is_myst_notebook
 
 DOWNLOAD_NOTE = (
@@ -270,10 +271,8 @@ def for_download(
         elif not keep_solutions and (in_solution or "solution" in tags):
             continue
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if any(key.startswith("application/vnd.vegalite") for key in data):
-                title = data.get("text/plain", "<chart>").strip("<>")
-                data["text/plain"] = f"<{title}: run this cell to draw it>"
+            if "data" in output:
+                output["data"] = offline_outputs(output["data"])
         cells.append(cell)
     appendix = [nbformat.v4.new_markdown_cell(text) for text in conversion.appendix()]
     nb.cells = [

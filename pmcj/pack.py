@@ -8,7 +8,12 @@ class variant named by ``PMCJ_DATA``), and the modules of the ``pmcj`` package t
 notebooks import, found by reading their imports (so a new import cannot be forgotten). The zip
 is reproducible: fixed entry order, dates and permissions.
 
-Usage: python -m pmcj.pack [--out _build/student-pack.zip]
+With ``--wheels`` (``make student-pack WHEELS=1``) the pack also carries a ``wheels/`` folder: every
+package its ``requirements.txt`` needs, downloaded for the Python and the operating system of the
+computer that builds it (``--platform`` and ``--python-version`` name others, for example
+``win_amd64`` and ``3.12`` for a room of Windows PCs), so that a class installs without internet.
+
+Usage: python -m pmcj.pack [--out FILE.zip] [--wheels [--platform P] [--python-version V]]
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import ast
 import io
 import json
 import re
+import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -133,11 +140,11 @@ Data: {data_note}
 Text and data: Creative Commons Attribution 4.0 (CC BY 4.0). Code (`pmcj/`): MIT.
 """
 
-CHARTS = (
-    "The notebooks open with the outputs the book computed. When you run a chart's cell, altair "
-    "draws it\nwith JavaScript it fetches from the internet; without a connection the chart stays "
-    "blank, but the\ntable of numbers computed just before each chart still shows its result."
-)
+CHARTS = """The notebooks open with the outputs the book computed, charts included. JupyterLab and
+Jupyter Notebook (version 7) draw the charts with code they carry themselves, so the charts work
+without an internet connection, both as saved and when you run a chart's cell again. Another
+program may show a chart's title where the chart should be; the table of numbers computed just
+before each chart still shows what it draws."""
 
 
 def requirements_txt() -> str:
@@ -148,6 +155,49 @@ def requirements_txt() -> str:
     for requirement in REQUIREMENTS:
         lines.append(f"{requirement.line():<28}# {requirement.why}")
     return "\n".join(lines) + "\n"
+
+
+def download_wheels(
+    dest: Path,
+    constraints: str = "",
+    platform: str | None = None,
+    python_version: str | None = None,
+) -> list[Path]:
+    """Download every wheel the pack's requirements need (with ``constraints``) into ``dest``.
+
+    pip resolves the requirements as it would on a student's computer; with ``platform`` and
+    ``python_version`` it resolves them for another computer, binary wheels only.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        requirements = Path(folder) / "requirements.txt"
+        requirements.write_text(requirements_txt(), encoding="utf-8")
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(dest)]
+        command += ["--requirement", str(requirements)]
+        if constraints:
+            (Path(folder) / "constraints.txt").write_text(constraints, encoding="utf-8")
+            command += ["--constraint", str(Path(folder) / "constraints.txt")]
+        if platform or python_version:
+            command += ["--only-binary=:all:"]
+            command += ["--platform", platform] if platform else []
+            command += ["--python-version", python_version] if python_version else []
+        result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+        raise RuntimeError(
+            "pip could not download the pack's packages (it needs the package index, usually "
+            f"the internet): {' '.join(errors[-2:]) or result.stderr.strip()[-500:]}"
+        )
+    return sorted(dest.glob("*.whl"))
+
+
+OFFLINE_INSTALL = """
+## Installing without internet
+
+This pack carries the packages in `wheels/`, built for {target}. In this folder, run:
+
+    python -m pip install --no-index --find-links wheels -r requirements.txt
+"""
 
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
@@ -205,17 +255,46 @@ def write_pack(entries: dict[str, bytes], out: Path) -> Path:
     return out
 
 
-def build_pack(out: Path, data_dir: Path = ACTIVE_DATA_DIR) -> Path:
-    return write_pack(pack_entries(data_dir, edition("student", data_dir).cache), out)
+def build_pack(
+    out: Path,
+    data_dir: Path = ACTIVE_DATA_DIR,
+    wheels: bool = False,
+    platform: str | None = None,
+    python_version: str | None = None,
+) -> Path:
+    entries = pack_entries(data_dir, edition("student", data_dir).cache)
+    if wheels:
+        with tempfile.TemporaryDirectory() as folder:
+            for wheel in download_wheels(Path(folder), "", platform, python_version):
+                entries[f"wheels/{wheel.name}"] = wheel.read_bytes()
+        here = f"Python {sys.version_info.major}.{sys.version_info.minor} on {sys.platform}"
+        target = " and ".join(
+            filter(None, [platform, python_version and f"Python {python_version}"])
+        )
+        readme = (
+            entries["README.md"]
+            .decode("utf-8")
+            .replace(
+                "\n## What is here",
+                OFFLINE_INSTALL.format(target=target or here) + "\n## What is here",
+            )
+        )
+        entries["README.md"] = readme.encode("utf-8")
+    return write_pack(entries, out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pmcj.pack", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=BUILD_DIR / PACK_NAME)
+    parser.add_argument("--wheels", action="store_true", help="add the packages, for offline use")
+    parser.add_argument("--platform", help="with --wheels: another OS, e.g. win_amd64")
+    parser.add_argument("--python-version", help="with --wheels: another Python, e.g. 3.12")
     args = parser.parse_args(argv)
     try:
-        path = build_pack(args.out)
-    except NotExecuted as error:
+        path = build_pack(
+            args.out, wheels=args.wheels, platform=args.platform, python_version=args.python_version
+        )
+    except (NotExecuted, RuntimeError) as error:
         print(f"pack: {error}", file=sys.stderr)
         return 2
     print(f"pack: wrote {path} ({path.stat().st_size:,} bytes)")
