@@ -1,10 +1,15 @@
-"""Turn the book's MyST notebooks into the .ipynb files students download.
+"""Turn the book's MyST notebooks into the .ipynb files readers download and the pack holds.
 
 A downloaded notebook is the executed notebook from the build's execution cache (so it carries its
-outputs), minus what belongs to the book alone: the cell that wires charts into the website
-(tagged ``book-only``) and, for students, every worked solution (cells tagged ``solution`` and the
-Markdown between ``solution-start`` and ``solution-end``) and every ``{instructor-note}``. Files are
-written only when their content changes, so an unchanged notebook never triggers a rebuild.
+outputs), minus what belongs to the book alone: the cells that wire charts into the website or
+glue numbers into its prose (tagged ``book-only``) and, for students, every worked solution (cells
+tagged ``solution`` and the Markdown between ``solution-start`` and ``solution-end``) and every
+``{instructor-note}``. Its Markdown is converted from MyST to what Jupyter renders
+(:mod:`pmcj.myst`), with the glued values pasted in; its charts are labelled so that JupyterLab
+draws them offline (:mod:`pmcj.offline_charts`); a first code cell checks that it sits in the
+student pack. :func:`for_download` is the one place this happens, for the site's downloads and
+the student pack alike. Files are written only when their content changes, so an unchanged
+notebook never triggers a rebuild.
 
 It also reads back why a notebook has no executed copy: jupyter-cache keeps the traceback of a run
 that raised, and :func:`execution_failure` turns it into the notebook's file, the failing cell (and
@@ -32,14 +37,14 @@ DOWNLOAD_NOTE = (
     "*Downloaded from* Peer Mentoring in Criminal Justice: an interactive companion. This "
     "notebook runs in the folder of the book's **student pack** (`student-pack.zip`, offered on "
     "the book's *How to use* page), next to its `pmcj` helpers and `data` folder, with the "
-    "packages its `requirements.txt` lists. Run the first code cell before the others: it says "
-    "what is missing, if anything."
+    "packages its `requirements.txt` lists. The first code cell checks that, and says what is "
+    "missing, if anything."
 )
 # The first code cell of every download: a student who opens the notebook anywhere but the pack's
 # folder reads one sentence on what to fetch, not a ModuleNotFoundError traceback. Jupyter prints
 # what an exception's ``_render_traceback_`` returns in place of the traceback.
 SETUP_CELL = """\
-# Run this cell first: it checks that the book's helpers, data and packages are here.
+# Checks that the book's helpers, data and packages are here, and says what to do if not.
 import importlib.util
 
 if importlib.util.find_spec("pmcj") is None:
@@ -165,7 +170,7 @@ def execution_failure(source: Path, cache_dir: Path) -> ExecutionFailure | None:
     from jupyter_cache import get_cache
 
     try:
-        record = get_cache(str(cache_dir)).get_project_record(str(source))
+        record = get_cache(str(cache_dir)).get_project_record(str(source.absolute()))
     except (KeyError, ValueError):
         return None
     if not record.traceback:
@@ -179,7 +184,7 @@ def executed_notebook(source: Path, cache_dir: Path) -> NotebookNode:
 
     cache = get_cache(str(cache_dir))
     try:
-        notebook = cache.get_project_notebook(str(source)).nb
+        notebook = cache.get_project_notebook(str(source.absolute())).nb
         _, merged = cache.merge_match_into_notebook(notebook)
     except (KeyError, ValueError) as error:
         failure = execution_failure(source, cache_dir)
@@ -270,6 +275,10 @@ def for_download(
                 continue
         elif not keep_solutions and (in_solution or "solution" in tags):
             continue
+        if tags & {"hide-input", "hide-cell"}:  # folded on the page: folded in Jupyter too
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        if tags & {"hide-output", "hide-cell"}:
+            cell.metadata.setdefault("jupyter", {})["outputs_hidden"] = True
         for output in cell.get("outputs", []):
             if "data" in output:
                 output["data"] = offline_outputs(output["data"])

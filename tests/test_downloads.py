@@ -336,3 +336,14 @@ def source_text(source: Path) -> str:
     terms = re.findall(r"\{term\}`(?:[^`<]*<)?([^`>]+)>?`", shown)
     definitions = [book.glossary[term.strip().lower()].definition for term in terms]
     return "\n".join([shown, *definitions])
+
+
+@pytest.mark.build
+def test_code_folded_on_the_page_is_folded_in_jupyter(pack: Path) -> None:
+    folded = 0
+    for path in sorted(pack.glob("*.ipynb")):
+        for cell in nbformat.read(path, 4).cells:
+            hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+            assert hidden == ("hide-input" in cell.metadata.get("tags", [])), (path.name, cell)
+            folded += hidden
+    assert folded, "no pack notebook has folded code to check"
