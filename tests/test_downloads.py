@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -347,3 +349,14 @@ def test_code_folded_on_the_page_is_folded_in_jupyter(pack: Path) -> None:
             assert hidden == ("hide-input" in cell.metadata.get("tags", [])), (path.name, cell)
             folded += hidden
     assert folded, "no pack notebook has folded code to check"
+
+
+def test_imports_run_one_way_the_pack_never_loads_the_build_driver() -> None:
+    """build -> pack -> notebooks -> myst, pages, editions: no module imports back up the chain."""
+    code = (
+        "import sys, pmcj.pack, pmcj.notebooks, pmcj.myst, pmcj.pages, pmcj.editions; "
+        "print(sorted(m for m in sys.modules if m in {'pmcj.build', 'pmcj.sphinxext'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", f"the pack imports {result.stdout.strip()}"
