@@ -29,9 +29,13 @@ book: $(STAMP) ## Build the student edition of the website into _build/html
 instructor: $(STAMP) ## Build the instructor edition (worked solutions, teaching notes) into _build/instructor/_build/html
 	@$(PY) -m pmcj.build instructor
 
-student-pack: $(STAMP) ## Zip the notebooks without solutions, the data and a README into _build/student-pack.zip
+# An offline bundle: make student-pack WHEELS=1 (add WHEELS_PLATFORM=win_amd64 WHEELS_PYTHON=3.12
+# for a room of computers unlike this one).
+PACK_FLAGS := $(if $(WHEELS),--wheels) $(if $(WHEELS_PLATFORM),--platform $(WHEELS_PLATFORM)) $(if $(WHEELS_PYTHON),--python-version $(WHEELS_PYTHON))
+
+student-pack: $(STAMP) ## Zip the notebooks without solutions, the data, the helpers and requirements.txt into _build/student-pack.zip (WHEELS=1 adds the packages)
 	@$(PY) -m pmcj.build book
-	@$(PY) -m pmcj.pack
+	@$(PY) -m pmcj.pack $(PACK_FLAGS)
 
 test: $(STAMP) ## Run the whole test suite (builds both editions and the student pack first)
 	@$(PY) -m pmcj.build all

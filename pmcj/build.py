@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import logging
 import os
 import shutil
@@ -42,19 +41,20 @@ import socket
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 try:
-    import yaml
-    from jupyter_cache import get_cache  # noqa: F401 (checked here so the message comes first)
+    import yaml  # noqa: F401 (checked here so the message comes first)
+    from jupyter_cache import get_cache  # noqa: F401
 except ModuleNotFoundError as missing:
     sys.exit(
         f"build: {missing.name} is not installed in {sys.executable}. The book's tools live in "
         "the project's .venv: run `make book` (it creates .venv from requirements.lock)."
     )
 
-from pmcj.paths import ACTIVE_DATA_DIR, BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT, TOC
+from pmcj.editions import Edition, edition  # noqa: F401 (Edition: tests build one)
+from pmcj.pages import notebook_paths, toc_files
+from pmcj.paths import ACTIVE_DATA_DIR, BUILD_DIR, CACHE_DIR, ROOT
 
 NOTEBOOK_READER = {"name": "myst_nb_md", "type": "plugin"}
 # Folders whose every page must be in _toc.yml (a draft belongs outside them until it is ready).
@@ -64,39 +64,6 @@ TOC_HELP = 'see CONTRIBUTING.md, "Adding a chapter", step "Table of contents"'
 
 class BuildStopped(Exception):
     """A mistake found before or while notebooks run, already explained in plain English."""
-
-
-def toc_files(toc: Path = TOC) -> list[str]:
-    """Every page named in the table of contents, in reading order (without suffix)."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    found = [data["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({key: value for key, value in data.items() if key != "root"})
-    return found
-
-
-def is_notebook(path: Path) -> bool:
-    """A MyST Markdown page is a notebook when its front matter names a kernel."""
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return False
-    front = text.split("---", 2)[1]
-    return "kernelspec" in front
-
-
-def notebook_paths(root: Path = ROOT) -> list[Path]:
-    paths = [root / f"{name}.md" for name in toc_files(root / "_toc.yml")]
-    return [path for path in paths if path.exists() and is_notebook(path)]
 
 
 def page_problems(root: Path = ROOT) -> list[str]:
@@ -215,70 +182,6 @@ def prepare(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
     check_pages(root)
     reset_cache_for_new_data(cache_dir)
     fill_cache(root, cache_dir)
-
-
-@dataclass(frozen=True)
-class Edition:
-    """Where one edition of the book is built from and to."""
-
-    name: str
-    html: Path
-    cache: Path
-    path_output: Path | None = None
-    overrides: dict | None = None
-
-    def config(self) -> Path | None:
-        """A merged copy of _config.yml (jupyter-book's --config replaces, it does not merge)."""
-        if not self.overrides and self.cache == CACHE_DIR:
-            return None
-        config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-        merge(config, copy.deepcopy(self.overrides or {}))
-        config.setdefault("execute", {})["cache"] = str(self.cache)
-        path = BUILD_DIR / "configs" / f"{self.name}.yml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        return path
-
-
-def merge(base: dict, extra: dict) -> None:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            merge(base[key], value)
-        else:
-            base[key] = value
-
-
-INSTRUCTOR_OVERRIDES = {
-    "title": "Peer Mentoring in Criminal Justice: an interactive companion (instructor edition)",
-    "sphinx": {"config": {"pmcj_edition": "instructor"}},
-}
-
-
-def edition(name: str, data_dir: Path | None = None) -> Edition:
-    """The edition to build; a class variant of the data gets its own output and cache."""
-    overrides = INSTRUCTOR_OVERRIDES if name == "instructor" else {}
-    if data_dir is not None and data_dir.resolve() != DATA_DIR.resolve():
-        label = f"variant-{data_dir.resolve().name}-{name}"
-        folder = BUILD_DIR / label
-        return Edition(
-            name=label,
-            html=folder / "_build" / "html",
-            cache=folder / ".jupyter_cache",
-            path_output=folder,
-            overrides=overrides,
-        )
-    if name == "instructor":
-        folder = BUILD_DIR / "instructor"
-        return Edition(
-            name="instructor",
-            html=folder / "_build" / "html",
-            cache=CACHE_DIR,
-            path_output=folder,
-            overrides=overrides,
-        )
-    return Edition(name="student", html=BUILD_DIR / "html", cache=CACHE_DIR)
 
 
 def jupyter_book(args: list[str]) -> int:

@@ -1,10 +1,15 @@
-"""Turn the book's MyST notebooks into the .ipynb files students download.
+"""Turn the book's MyST notebooks into the .ipynb files readers download and the pack holds.
 
 A downloaded notebook is the executed notebook from the build's execution cache (so it carries its
-outputs), minus what belongs to the book alone: the cell that wires charts into the website
-(tagged ``book-only``) and, for students, every worked solution (cells tagged ``solution`` and the
-Markdown between ``solution-start`` and ``solution-end``) and every ``{instructor-note}``. Files are
-written only when their content changes, so an unchanged notebook never triggers a rebuild.
+outputs), minus what belongs to the book alone: the cells that wire charts into the website or
+glue numbers into its prose (tagged ``book-only``) and, for students, every worked solution (cells
+tagged ``solution`` and the Markdown between ``solution-start`` and ``solution-end``) and every
+``{instructor-note}``. Its Markdown is converted from MyST to what Jupyter renders
+(:mod:`pmcj.myst`), with the glued values pasted in; its charts are labelled so that JupyterLab
+draws them offline (:mod:`pmcj.offline_charts`); a first code cell checks that it sits in the
+student pack. :func:`for_download` is the one place this happens, for the site's downloads and
+the student pack alike. Files are written only when their content changes, so an unchanged
+notebook never triggers a rebuild.
 
 It also reads back why a notebook has no executed copy: jupyter-cache keeps the traceback of a run
 that raised, and :func:`execution_failure` turns it into the notebook's file, the failing cell (and
@@ -19,16 +24,43 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
+from pmcj.myst import Book, Conversion
+from pmcj.offline_charts import offline_outputs
+from pmcj.pages import is_myst_notebook
+
 DOWNLOAD_NOTE = (
-    "*Downloaded from* Peer Mentoring in Criminal Justice: an interactive companion. "
-    "This notebook needs the book's small `pmcj` package and its synthetic data: open it in the "
-    "folder of the student pack (or of a copy of the book's repository), with pandas and altair "
-    "installed. Charts are drawn when you run their cells."
+    "*Downloaded from* Peer Mentoring in Criminal Justice: an interactive companion. This "
+    "notebook runs in the folder of the book's **student pack** (`student-pack.zip`, offered on "
+    "the book's *How to use* page), next to its `pmcj` helpers and `data` folder, with the "
+    "packages its `requirements.txt` lists. The first code cell checks that, and says what is "
+    "missing, if anything."
 )
+# The first code cell of every download: a student who opens the notebook anywhere but the pack's
+# folder reads one sentence on what to fetch, not a ModuleNotFoundError traceback. Jupyter prints
+# what an exception's ``_render_traceback_`` returns in place of the traceback.
+SETUP_CELL = """\
+# Checks that the book's helpers, data and packages are here, and says what to do if not.
+import importlib.util
+
+if importlib.util.find_spec("pmcj") is None:
+
+    class NotInTheStudentPack(Exception):
+        def _render_traceback_(self):  # show one sentence, not a traceback
+            return [str(self)]
+
+    raise NotInTheStudentPack(
+        "This notebook needs the book's student pack: download student-pack.zip from the "
+        "book's 'How to use' page, unzip it, and open this notebook from inside that folder."
+    )
+
+from pmcj.environment import prepare
+
+prepare()"""
 FENCE_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}")
 FENCE_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}")
 NOTE = re.compile(r"^(:{3,}|`{3,})\{instructor-note\}.*?^\1\s*$\n?", re.MULTILINE | re.DOTALL)
@@ -138,25 +170,12 @@ def execution_failure(source: Path, cache_dir: Path) -> ExecutionFailure | None:
     from jupyter_cache import get_cache
 
     try:
-        record = get_cache(str(cache_dir)).get_project_record(str(source))
+        record = get_cache(str(cache_dir)).get_project_record(str(source.absolute()))
     except (KeyError, ValueError):
         return None
     if not record.traceback:
         return None
     return failure_from_traceback(source, record.traceback)
-
-
-def is_myst_notebook(source: Path) -> bool:
-    """myst-nb reads a Markdown page as a notebook only if its front matter says it is one.
-
-    Without the jupytext ``format_name: myst`` line the page builds as plain Markdown (its code
-    cells warn and never run), however complete its ``kernelspec``.
-    """
-    text = source.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return False
-    front = text.split("---", 2)[1]
-    return "kernelspec" in front and re.search(r"format_name:\s*myst\b", front) is not None
 
 
 def executed_notebook(source: Path, cache_dir: Path) -> NotebookNode:
@@ -165,7 +184,7 @@ def executed_notebook(source: Path, cache_dir: Path) -> NotebookNode:
 
     cache = get_cache(str(cache_dir))
     try:
-        notebook = cache.get_project_notebook(str(source)).nb
+        notebook = cache.get_project_notebook(str(source.absolute())).nb
         _, merged = cache.merge_match_into_notebook(notebook)
     except (KeyError, ValueError) as error:
         failure = execution_failure(source, cache_dir)
@@ -205,29 +224,72 @@ def strip_markdown(text: str, in_solution: bool) -> tuple[str, bool]:
     return NOTE.sub("", "\n".join(kept)).strip("\n"), in_solution
 
 
-def for_download(notebook: NotebookNode, keep_solutions: bool) -> NotebookNode:
-    """A copy of an executed notebook as a reader downloads it."""
+def glue_values(notebook: NotebookNode) -> dict[str, dict[str, Any]]:
+    """What each ``glue()`` call stored when the notebook ran, by name (myst-nb's own format).
+
+    myst-nb keeps a glued value as a display output with ``scrapbook`` metadata; the cells that
+    make them are tagged ``book-only`` and dropped from downloads, so the values are read here,
+    before the cells go, and pasted into the text where the page pastes them.
+    """
+    values: dict[str, dict[str, Any]] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if not scrapbook:
+                continue
+            prefix = len(scrapbook.get("mime_prefix", ""))
+            values[scrapbook["name"]] = {k[prefix:]: v for k, v in output["data"].items()}
+    return values
+
+
+def book_root(source: Path) -> Path:
+    """The folder of the book a page belongs to (the nearest one holding _toc.yml)."""
+    for folder in source.resolve().parents:
+        if (folder / "_toc.yml").exists():
+            return folder
+    raise FileNotFoundError(f"{source} is not inside a book (no _toc.yml above it)")
+
+
+def for_download(
+    source: Path, notebook: NotebookNode, keep_solutions: bool, book: Book | None = None
+) -> NotebookNode:
+    """A copy of an executed notebook as a reader downloads it, in plain Jupyter Markdown.
+
+    The site's downloads and the student pack both come from here, so they never differ: the
+    same cells are dropped (book-only plumbing; for students, solutions and instructor notes),
+    and the same conversion turns MyST into Markdown that Jupyter renders (:mod:`pmcj.myst`).
+    """
     nb = copy.deepcopy(notebook)
+    conversion = Conversion(book or Book.read(book_root(source)), source, glue_values(nb))
     cells: list[NotebookNode] = []
     in_solution = False
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "book-only" in tags:
             continue
-        if not keep_solutions:
-            if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown":
+            if not keep_solutions:
                 cell.source, in_solution = strip_markdown(cell.source, in_solution)
-                if not cell.source.strip():
-                    continue
-            elif in_solution or "solution" in tags:
+            cell.source = conversion.markdown(cell.source)
+            if not cell.source.strip():
                 continue
+        elif not keep_solutions and (in_solution or "solution" in tags):
+            continue
+        if tags & {"hide-input", "hide-cell"}:  # folded on the page: folded in Jupyter too
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        if tags & {"hide-output", "hide-cell"}:
+            cell.metadata.setdefault("jupyter", {})["outputs_hidden"] = True
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if any(key.startswith("application/vnd.vegalite") for key in data):
-                title = data.get("text/plain", "<chart>").strip("<>")
-                data["text/plain"] = f"<{title}: run this cell to draw it>"
+            if "data" in output:
+                output["data"] = offline_outputs(output["data"])
         cells.append(cell)
-    nb.cells = [nbformat.v4.new_markdown_cell(DOWNLOAD_NOTE), *cells]
+    appendix = [nbformat.v4.new_markdown_cell(text) for text in conversion.appendix()]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(DOWNLOAD_NOTE),
+        nbformat.v4.new_code_cell(SETUP_CELL),
+        *cells,
+        *appendix,
+    ]
     nb.metadata.pop("source_map", None)
     nb.metadata.pop("jupytext", None)
     for index, cell in enumerate(nb.cells):

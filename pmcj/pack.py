@@ -1,38 +1,46 @@
-"""Build the student pack: exercise and chapter notebooks without solutions, the data, a README.
+"""Build the student pack: every page's notebook without solutions, the data, the helpers.
 
-Lecturers hand the zip to a class. It holds everything a notebook needs to run top to bottom with
-only pandas, altair and Jupyter installed: the notebooks (executed, so they open with outputs), the
-data (the book's, or the class variant named by ``PMCJ_DATA``), and the small part of the ``pmcj``
-package the notebooks import (the loaders, the chart style and the self-checks). The zip is
-reproducible: fixed entry order, dates and permissions.
+Lecturers hand the zip to a class, and the site offers it for download beside every notebook.
+It holds everything a notebook needs to run top to bottom with only the packages its
+``requirements.txt`` lists: the notebooks (executed, so they open with outputs, and converted to
+plain Jupyter Markdown by the same code as the site's downloads), the data (the book's, or the
+class variant named by ``PMCJ_DATA``), and the modules of the ``pmcj`` package that those
+notebooks import, found by reading their imports (so a new import cannot be forgotten). The zip
+is reproducible: fixed entry order, dates and permissions.
 
-Usage: python -m pmcj.pack [--out _build/student-pack.zip]
+With ``--wheels`` (``make student-pack WHEELS=1``) the pack also carries a ``wheels/`` folder: every
+package its ``requirements.txt`` needs, downloaded for the Python and the operating system of the
+computer that builds it (``--platform`` and ``--python-version`` name others, for example
+``win_amd64`` and ``3.12`` for a room of Windows PCs), so that a class installs without internet.
+
+Usage: python -m pmcj.pack [--out FILE.zip] [--wheels [--platform P] [--python-version V]]
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import json
+import re
+import subprocess
 import sys
+import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from pmcj.build import edition, notebook_paths
+from pmcj.editions import edition
+from pmcj.environment import MIN_PYTHON, REQUIREMENTS
+from pmcj.myst import Book
 from pmcj.notebooks import NotExecuted, executed_notebook, for_download, serialise
+from pmcj.pages import download_name, notebook_paths
 from pmcj.paths import ACTIVE_DATA_DIR, BUILD_DIR, DATA_DIR, ROOT
 
 FOLDER = "peer-mentoring-student-pack"
-MODULES = [
-    "__init__.py",
-    "paths.py",
-    "charts.py",
-    "data/__init__.py",
-    "data/errors.py",
-    "data/package.py",
-    "checks/__init__.py",
-    "checks/feedback.py",
-]
+PACK_NAME = "student-pack.zip"
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+IMPORT_LINE = re.compile(r"^\s*(?:from|import)\s+(pmcj[\w.]*)(?:\s+import\s+([\w, ]+))?", re.M)
 
 
 def data_files(data_dir: Path) -> list[str]:
@@ -41,7 +49,58 @@ def data_files(data_dir: Path) -> list[str]:
     return ["datapackage.json", *(resource["path"] for resource in descriptor["resources"])]
 
 
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+def imported_modules(code: str, package: str = "") -> set[str]:
+    """The ``pmcj`` modules a piece of code imports (``from pmcj.checks import ch07`` names
+    ``pmcj.checks`` and, if it is a module, ``pmcj.checks.ch07``); relative imports are resolved
+    against ``package``. Notebook cells that are not plain Python are read line by line."""
+    found: set[str] = set()
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        for match in IMPORT_LINE.finditer(code):
+            names = (match.group(2) or "").replace(" ", "").split(",")
+            found |= {match.group(1), *(f"{match.group(1)}.{n}" for n in names if n)}
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            found |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
+    return {name for name in found if name == "pmcj" or name.startswith("pmcj.")}
+
+
+def module_file(name: str, root: Path) -> Path | None:
+    path = root / Path(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def package_files(code: Iterable[str], root: Path = ROOT) -> list[str]:
+    """Every file of ``pmcj`` the code needs, with the modules those import in turn."""
+    pending = set().union(*(imported_modules(text) for text in code)) | {"pmcj.environment"}
+    files: set[Path] = set()
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        pending |= {".".join(parts[:i]) for i in range(1, len(parts))}
+        path = module_file(name, root)
+        if path is None or path in files:
+            continue
+        files.add(path)
+        package = name if path.name == "__init__.py" else ".".join(parts[:-1])
+        pending |= imported_modules(path.read_text(encoding="utf-8"), package)
+    return sorted(path.relative_to(root).as_posix() for path in files)
+
 
 README = """# Student pack: Peer Mentoring in Criminal Justice, an interactive companion
 
@@ -52,17 +111,20 @@ real people.
 
 ## Open the notebooks
 
-1. Install Python 3.11 or newer, then in this folder run:
+1. Install Python {python} or newer. Then, in this folder, install the packages the notebooks
+   were tested with and start JupyterLab:
 
-       python -m pip install pandas altair jupyterlab
+       python -m pip install -r requirements.txt
        jupyter lab
 
-2. Open a notebook (`*.ipynb`) from the list on the left and run its cells from the top
-   (Run > Run All Cells). Keep the notebooks in this folder, next to `pmcj/` and `data/`.
+   `requirements.txt` gives each package the oldest and newest versions the notebooks were tested
+   with, so pip also updates a package that is already installed but too old.
 
-The notebooks open with the outputs the book computed. When you run a chart's cell, altair draws it
-with JavaScript it fetches from the internet; without a connection the chart stays blank, but the
-table of numbers computed just before each chart still shows its result.
+2. Open a notebook (`*.ipynb`) from the list on the left and run its cells from the top
+   (Run > Run All Cells). Keep the notebooks in this folder, next to `pmcj/` and `data/`. The
+   first code cell checks that everything is in place and says in a sentence what to do if not.
+
+{charts}
 
 The exercise notebooks end each data task with a line such as `ch07.ex7_1(answer)`: replace the
 `...` in `answer = ...` with your answer and run the cell to get feedback.
@@ -78,6 +140,65 @@ Data: {data_note}
 Text and data: Creative Commons Attribution 4.0 (CC BY 4.0). Code (`pmcj/`): MIT.
 """
 
+CHARTS = """The notebooks open with the outputs the book computed, charts included. JupyterLab and
+Jupyter Notebook (version 7) draw the charts with code they carry themselves, so the charts work
+without an internet connection, both as saved and when you run a chart's cell again. Another
+program may show a chart's title where the chart should be; the table of numbers computed just
+before each chart still shows what it draws."""
+
+
+def requirements_txt() -> str:
+    lines = [
+        "# The packages the student pack's notebooks need, with the oldest and newest versions",
+        "# they are tested with. Install them with: python -m pip install -r requirements.txt",
+    ]
+    for requirement in REQUIREMENTS:
+        lines.append(f"{requirement.line():<28}# {requirement.why}")
+    return "\n".join(lines) + "\n"
+
+
+def download_wheels(
+    dest: Path,
+    constraints: str = "",
+    platform: str | None = None,
+    python_version: str | None = None,
+) -> list[Path]:
+    """Download every wheel the pack's requirements need (with ``constraints``) into ``dest``.
+
+    pip resolves the requirements as it would on a student's computer; with ``platform`` and
+    ``python_version`` it resolves them for another computer, binary wheels only.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        requirements = Path(folder) / "requirements.txt"
+        requirements.write_text(requirements_txt(), encoding="utf-8")
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(dest)]
+        command += ["--requirement", str(requirements)]
+        if constraints:
+            (Path(folder) / "constraints.txt").write_text(constraints, encoding="utf-8")
+            command += ["--constraint", str(Path(folder) / "constraints.txt")]
+        if platform or python_version:
+            command += ["--only-binary=:all:"]
+            command += ["--platform", platform] if platform else []
+            command += ["--python-version", python_version] if python_version else []
+        result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+        raise RuntimeError(
+            "pip could not download the pack's packages (it needs the package index, usually "
+            f"the internet): {' '.join(errors[-2:]) or result.stderr.strip()[-500:]}"
+        )
+    return sorted(dest.glob("*.whl"))
+
+
+OFFLINE_INSTALL = """
+## Installing without internet
+
+This pack carries the packages in `wheels/`, built for {target}. In this folder, run:
+
+    python -m pip install --no-index --find-links wheels -r requirements.txt
+"""
+
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=FIXED_TIME)
@@ -86,16 +207,21 @@ def zip_entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def pack_entries(data_dir: Path, cache_dir: Path) -> dict[str, bytes]:
+def pack_entries(
+    data_dir: Path, cache_dir: Path, root: Path = ROOT, book: Book | None = None
+) -> dict[str, bytes]:
+    """Every file of the pack, by its path inside the pack's folder."""
+    book = book or Book.read(root)
     entries: dict[str, bytes] = {}
-    notebooks = [p for p in notebook_paths(ROOT) if p.parent.name in ("chapters", "exercises")]
-    for source in notebooks:
-        notebook = for_download(executed_notebook(source, cache_dir), keep_solutions=False)
-        entries[f"{source.stem}.ipynb"] = serialise(notebook).encode("utf-8")
-    package = ROOT / "pmcj"
-    checks = sorted((package / "checks").glob("ch*.py"))
-    for module in [*MODULES, *[f"checks/{p.name}" for p in checks]]:
-        entries[f"pmcj/{module}"] = (package / module).read_bytes()
+    code: list[str] = []
+    for source in notebook_paths(root):
+        notebook = for_download(
+            source, executed_notebook(source, cache_dir), keep_solutions=False, book=book
+        )
+        entries[download_name(source)] = serialise(notebook).encode("utf-8")
+        code += [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    for name in package_files(code, ROOT):
+        entries[name] = (ROOT / name).read_bytes()
     for name in data_files(data_dir):
         entries[f"data/{name}"] = (data_dir / name).read_bytes()
     variant = data_dir.resolve() != DATA_DIR.resolve()
@@ -105,31 +231,70 @@ def pack_entries(data_dir: Path, cache_dir: Path) -> dict[str, bytes]:
         else "the book's own synthetic data set (default seed)."
     )
     listing = "\n".join(f"- `{name}`" for name in sorted(entries) if name.endswith(".ipynb"))
-    listing += "\n- `data/`: the eight tables as CSV, described by `datapackage.json`"
+    listing += "\n- `data/`: the tables as CSV, described by `datapackage.json`"
     listing += "\n- `pmcj/`: the loaders, chart style and self-checks"
-    entries["README.md"] = README.format(listing=listing, data_note=data_note).encode("utf-8")
+    listing += "\n- `requirements.txt`: the packages to install"
+    entries["requirements.txt"] = requirements_txt().encode("utf-8")
+    readme = README.format(
+        python=".".join(map(str, MIN_PYTHON)), charts=CHARTS, listing=listing, data_note=data_note
+    )
+    entries["README.md"] = readme.encode("utf-8")
     return entries
 
 
-def build_pack(out: Path, data_dir: Path = ACTIVE_DATA_DIR) -> Path:
-    target = edition("student", data_dir)
-    entries = pack_entries(data_dir, target.cache)
+def write_pack(entries: dict[str, bytes], out: Path) -> Path:
+    """Write the zip only if its bytes changed (so an unchanged pack is never rewritten)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(entries):
             archive.writestr(zip_entry(name), entries[name])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(buffer.getvalue())
+    data = buffer.getvalue()
+    if not out.exists() or out.read_bytes() != data:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
     return out
+
+
+def build_pack(
+    out: Path,
+    data_dir: Path = ACTIVE_DATA_DIR,
+    wheels: bool = False,
+    platform: str | None = None,
+    python_version: str | None = None,
+) -> Path:
+    entries = pack_entries(data_dir, edition("student", data_dir).cache)
+    if wheels:
+        with tempfile.TemporaryDirectory() as folder:
+            for wheel in download_wheels(Path(folder), "", platform, python_version):
+                entries[f"wheels/{wheel.name}"] = wheel.read_bytes()
+        here = f"Python {sys.version_info.major}.{sys.version_info.minor} on {sys.platform}"
+        target = " and ".join(
+            filter(None, [platform, python_version and f"Python {python_version}"])
+        )
+        readme = (
+            entries["README.md"]
+            .decode("utf-8")
+            .replace(
+                "\n## What is here",
+                OFFLINE_INSTALL.format(target=target or here) + "\n## What is here",
+            )
+        )
+        entries["README.md"] = readme.encode("utf-8")
+    return write_pack(entries, out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pmcj.pack", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=BUILD_DIR / "student-pack.zip")
+    parser.add_argument("--out", type=Path, default=BUILD_DIR / PACK_NAME)
+    parser.add_argument("--wheels", action="store_true", help="add the packages, for offline use")
+    parser.add_argument("--platform", help="with --wheels: another OS, e.g. win_amd64")
+    parser.add_argument("--python-version", help="with --wheels: another Python, e.g. 3.12")
     args = parser.parse_args(argv)
     try:
-        path = build_pack(args.out)
-    except NotExecuted as error:
+        path = build_pack(
+            args.out, wheels=args.wheels, platform=args.platform, python_version=args.python_version
+        )
+    except (NotExecuted, RuntimeError) as error:
         print(f"pack: {error}", file=sys.stderr)
         return 2
     print(f"pack: wrote {path} ({path.stat().st_size:,} bytes)")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from pmcj.notebooks import is_myst_notebook
+from pmcj.pages import is_myst_notebook
 from pmcj.paths import ROOT
 from tests.chapter_support import ROLE, Chapter, Line, plain, scan
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from pmcj.build import toc_files
 from pmcj.localserver import serve_directory
+from pmcj.pages import toc_files
 from pmcj.paths import BUILD_DIR, TOC
 
 TESTS_DIR = Path(__file__).resolve().parent

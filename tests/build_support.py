@@ -9,7 +9,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pmcj.build import is_notebook, toc_files
+from pmcj.pages import is_notebook, toc_files
 from pmcj.paths import BUILD_DIR, ROOT
 
 HTML_DIR = BUILD_DIR / "html"

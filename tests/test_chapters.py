@@ -22,9 +22,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmcj.build import notebook_paths, page_problems
+from pmcj.build import page_problems
 from pmcj.checks.feedback import Feedback
 from pmcj.notebooks import clean_traceback
+from pmcj.pages import notebook_paths
 from pmcj.paths import ROOT
 from tests import anatomy_support as anatomy
 from tests.build_support import built_html, built_instructor_html, built_pack
@@ -218,8 +219,11 @@ def test_downloads_are_executed_notebooks_linked_from_their_pages(chapter: Chapt
     for page in chapter.exercises:
         student = " ".join(c.source for c in downloaded(built_html(), page).cells)
         teacher = " ".join(c.source for c in downloaded(built_instructor_html(), page).cells)
-        assert "solution-start" not in student, f"{page}: the student download has solutions"
-        assert "solution-start" in teacher, f"{page}: the instructor download lacks solutions"
+        solutions = len(re.findall(r"\{solution-start\}", (ROOT / f"{page}.md").read_text()))
+        assert "Solution to Exercise" not in student, f"{page}: the student download has solutions"
+        assert teacher.count("### Solution to Exercise") == solutions, (
+            f"{page}: the instructor download lacks solutions"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -232,13 +236,32 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.build
 def test_student_pack_holds_every_chapter_notebook_the_data_and_a_readme(pack: Path) -> None:
-    expected = {
-        f"{p.stem}.ipynb"
-        for p in notebook_paths(ROOT)
-        if p.parent.name in ("chapters", "exercises")
-    }
+    expected = {f"{p.stem}.ipynb" for p in notebook_paths(ROOT)}  # every page offered as one
     assert {p.name for p in pack.glob("*.ipynb")} == expected
     assert (pack / "data" / "segments.csv").exists() and (pack / "README.md").exists()
+    assert (pack / "requirements.txt").exists()
+
+
+def run_in_pack(pack: Path, notebooks: list[str]) -> None:
+    """Run notebooks top to bottom in the unzipped pack, with the project's Python."""
+    # A student's machine has no PYTHONPATH pointing into the repository (the benchmark sets one).
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_NOTEBOOKS, *notebooks],
+        cwd=pack,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"{', '.join(notebooks)} do not run top to bottom in the student pack:\n"
+            + clean_traceback(result.stderr)[-2000:],
+            pytrace=False,
+        )
+    for line in result.stdout.strip().splitlines():
+        assert line.endswith(str(pack / "data")), "the notebook did not use the pack's data"
 
 
 RUN_NOTEBOOKS = """\
@@ -259,24 +282,17 @@ def test_student_pack_has_no_solutions_and_runs_top_to_bottom(chapter: Chapter, 
     flat = normalise(text.replace("\\n", " ").replace('\\"', '"'))
     leaked = [p for p in hidden_probes(chapter) if normalise(p) in flat]
     assert not leaked, f"solution text in the student pack: {leaked[:3]}"
-    # A student's machine has no PYTHONPATH pointing into the repository (the benchmark sets one).
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    result = subprocess.run(
-        [sys.executable, "-c", RUN_NOTEBOOKS, *notebooks],
-        cwd=pack,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"{', '.join(notebooks)} do not run top to bottom in the student pack:\n"
-            + clean_traceback(result.stderr)[-2000:],
-            pytrace=False,
-        )
-    for line in result.stdout.strip().splitlines():
-        assert line.endswith(str(pack / "data")), "the notebook did not use the pack's data"
+    run_in_pack(pack, notebooks)
+
+
+@pytest.mark.build
+def test_every_other_page_notebook_runs_in_the_pack(pack: Path) -> None:
+    """About the data and any other page with code: its download runs in the pack too."""
+    in_chapters = {f"{Path(p).name}.ipynb" for c in CHAPTERS for p in chapter_pages(c)}
+    others = [f"{p.stem}.ipynb" for p in notebook_paths(ROOT)]
+    others = [name for name in others if name not in in_chapters]
+    assert "about-the-data.ipynb" in others
+    run_in_pack(pack, others)
 
 
 # --- CONTRIBUTING.md says what the tests check ---------------------------------------------------

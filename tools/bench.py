@@ -48,7 +48,7 @@ from pmcj.toolenv import VENV_PYTHON, ensure_project_python  # noqa: E402 (stand
 
 ensure_project_python(__file__, "bench")
 
-from pmcj.build import is_notebook, toc_files  # noqa: E402 (after the interpreter check above)
+from pmcj.pages import is_notebook, toc_files  # noqa: E402 (after the interpreter check above)
 from pmcj.paths import BUILD_DIR  # noqa: E402
 
 STEP_TIMEOUT_S = 1800

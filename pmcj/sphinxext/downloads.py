@@ -48,35 +48,90 @@ class RefiDownloads(SphinxDirective):
 
 
 NOTEBOOKS = Path("_downloads") / "notebooks"
+PACK = Path("_downloads") / "student-pack.zip"
+PACK_SIZE = "<span data-pmcj-pack-size></span>"
 
 
 def notebook_docnames(app: Sphinx) -> dict[str, Path]:
-    """Pages whose source is a MyST notebook, with their source files."""
-    from pmcj.build import is_notebook
+    """Pages offered as notebooks, with their sources: the pages the student pack holds."""
+    from pmcj.pages import notebook_paths
 
-    found = {}
-    for docname in sorted(app.env.found_docs):
-        source = Path(app.env.doc2path(docname))
-        if source.suffix == ".md" and source.exists() and is_notebook(source):
-            found[docname] = source
-    return found
+    srcdir = Path(app.srcdir).resolve()
+    return {
+        path.resolve().relative_to(srcdir).with_suffix("").as_posix(): path
+        for path in notebook_paths(srcdir)
+    }
+
+
+def cache_dir(app: Sphinx) -> Path:
+    cache = Path(app.config.nb_execution_cache_path)
+    return cache if cache.is_absolute() else Path(app.srcdir) / cache
+
+
+def pack_link(href: str) -> str:
+    return (
+        f'<a href="{html.escape(href)}" download>student pack</a> '
+        f"(<code>{PACK.name}</code>{PACK_SIZE})"
+    )
+
+
+class StudentPackDownload(SphinxDirective):
+    """``{pmcj-student-pack}``: a paragraph offering the student pack, for How to use."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        prefix = "../" * self.env.docname.count("/")
+        text = (
+            f'<p class="pmcj-pack-download">Download the {pack_link(prefix + PACK.as_posix())}: '
+            "every notebook of the book without worked solutions, the synthetic data, the small "
+            "<code>pmcj</code> helpers the notebooks import, a <code>requirements.txt</code> and "
+            "a README that says how to open them.</p>"
+        )
+        return [nodes.raw("", text, format="html")]
 
 
 def link_notebook(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node
 ) -> None:
-    """Offer each notebook page's executed .ipynb just below its title."""
-    if doctree is None or pagename not in notebook_docnames(app) or "body" not in context:
+    """Offer each notebook page's executed .ipynb just below its title, and the pack with it."""
+    if doctree is None or "body" not in context:
+        return
+    size = getattr(app, "pmcj_pack_size", None)
+    if PACK_SIZE in context["body"]:
+        shown = f", {size / 1024:,.0f} KB" if size else ""
+        context["body"] = context["body"].replace(PACK_SIZE, shown)
+    if pagename not in notebook_docnames(app):
         return
     name = f"{Path(pagename).name}.ipynb"
     href = html.escape(context["pathto"](f"{NOTEBOOKS.as_posix()}/{name}", 1))
     what = "with worked solutions" if not is_student(app) else "with its outputs"
+    pack = pack_link(context["pathto"](PACK.as_posix(), 1)).replace(PACK_SIZE, "")
     link = (
         f'<p class="pmcj-notebook-download"><a href="{href}" download>Download this page as a '
-        f"Jupyter notebook</a> (<code>{name}</code>, {what}; it runs in the student pack's "
-        "folder).</p>"
+        f"Jupyter notebook</a> (<code>{name}</code>, {what}). It runs in the folder of the "
+        f"{pack}, next to the data and helpers it needs.</p>"
     )
     context["body"] = context["body"].replace("</h1>", "</h1>" + link, 1)
+
+
+def write_pack(app: Sphinx, env: object) -> None:
+    """Build the student pack before pages are written, so their links can give its size.
+
+    Every notebook has run by now (``pmcj.build`` fills the execution cache before Sphinx starts,
+    and Sphinx executes any it missed while reading). Both editions offer the same student pack.
+    """
+    from pmcj.pack import pack_entries
+    from pmcj.pack import write_pack as write_zip
+    from pmcj.paths import ACTIVE_DATA_DIR
+
+    if getattr(app.builder, "format", "") != "html":
+        return
+    path = write_zip(
+        pack_entries(ACTIVE_DATA_DIR, cache_dir(app), Path(app.srcdir).resolve()),
+        Path(app.outdir) / PACK,
+    )
+    app.pmcj_pack_size = path.stat().st_size
 
 
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -84,17 +139,16 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         return
     from pmcj.notebooks import executed_notebook, for_download, write_if_changed
 
-    cache = Path(app.config.nb_execution_cache_path)
-    if not cache.is_absolute():
-        cache = Path(app.srcdir) / cache
     for docname, source in notebook_docnames(app).items():
         notebook = for_download(
-            executed_notebook(source, cache), keep_solutions=not is_student(app)
+            source, executed_notebook(source, cache_dir(app)), keep_solutions=not is_student(app)
         )
         write_if_changed(Path(app.outdir) / NOTEBOOKS / f"{Path(docname).name}.ipynb", notebook)
 
 
 def setup_downloads(app: Sphinx) -> None:
     app.add_directive("pmcj-refi-downloads", RefiDownloads)
+    app.add_directive("pmcj-student-pack", StudentPackDownload)
+    app.connect("env-updated", write_pack)
     app.connect("html-page-context", link_notebook)
     app.connect("build-finished", write_notebooks)

@@ -38,8 +38,8 @@ from pmcj.toolenv import ensure_project_python  # noqa: E402 (standard library o
 
 ensure_project_python(__file__, "lighthouse")
 
-from pmcj.build import toc_files  # noqa: E402 (after the interpreter check above)
 from pmcj.localserver import serve_directory as serve  # noqa: E402
+from pmcj.pages import toc_files  # noqa: E402 (after the interpreter check above)
 from pmcj.paths import BUILD_DIR, TOC  # noqa: E402
 
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"

@@ -1,0 +1,80 @@
+"""Where each edition of the book is built from and to, and which execution cache it reads.
+
+Kept apart from the build driver because the student pack needs to know which cache holds a
+class variant's executed notebooks, and the build driver calls the pack: with this here, imports
+run one way (build -> pack -> notebooks -> editions, pages), never in a circle.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pmcj.paths import BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Where one edition of the book is built from and to."""
+
+    name: str
+    html: Path
+    cache: Path
+    path_output: Path | None = None
+    overrides: dict | None = None
+
+    def config(self) -> Path | None:
+        """A merged copy of _config.yml (jupyter-book's --config replaces, it does not merge)."""
+        if not self.overrides and self.cache == CACHE_DIR:
+            return None
+        config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+        merge(config, copy.deepcopy(self.overrides or {}))
+        config.setdefault("execute", {})["cache"] = str(self.cache)
+        path = BUILD_DIR / "configs" / f"{self.name}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+
+def merge(base: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+
+
+INSTRUCTOR_OVERRIDES = {
+    "title": "Peer Mentoring in Criminal Justice: an interactive companion (instructor edition)",
+    "sphinx": {"config": {"pmcj_edition": "instructor"}},
+}
+
+
+def edition(name: str, data_dir: Path | None = None) -> Edition:
+    """The edition to build; a class variant of the data gets its own output and cache."""
+    overrides = INSTRUCTOR_OVERRIDES if name == "instructor" else {}
+    if data_dir is not None and data_dir.resolve() != DATA_DIR.resolve():
+        label = f"variant-{data_dir.resolve().name}-{name}"
+        folder = BUILD_DIR / label
+        return Edition(
+            name=label,
+            html=folder / "_build" / "html",
+            cache=folder / ".jupyter_cache",
+            path_output=folder,
+            overrides=overrides,
+        )
+    if name == "instructor":
+        folder = BUILD_DIR / "instructor"
+        return Edition(
+            name="instructor",
+            html=folder / "_build" / "html",
+            cache=CACHE_DIR,
+            path_output=folder,
+            overrides=overrides,
+        )
+    return Edition(name="student", html=BUILD_DIR / "html", cache=CACHE_DIR)

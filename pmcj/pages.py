@@ -1,0 +1,76 @@
+"""The book's pages as _toc.yml lists them: which exist, which are notebooks, what they are called.
+
+_toc.yml is the only list of pages. The build, the Sphinx extension, the student pack and the
+tests all read it through this module, which imports nothing else of the book's, so any of them
+can use it without pulling in the others (the build driver calls the pack; the pack must not need
+the build driver).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from pmcj.paths import ROOT, TOC
+
+LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.MULTILINE)
+TITLE = re.compile(r"^# (.+?)\s*$", re.MULTILINE)
+
+
+def toc_files(toc: Path = TOC) -> list[str]:
+    """Every page named in the table of contents, in reading order (without suffix)."""
+    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    found = [data["root"]]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({key: value for key, value in data.items() if key != "root"})
+    return found
+
+
+def front_matter(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text.split("---", 2)[1] if text.startswith("---") else ""
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST Markdown page is a notebook when its front matter names a kernel."""
+    return "kernelspec" in front_matter(path)
+
+
+def is_myst_notebook(path: Path) -> bool:
+    """myst-nb reads a Markdown page as a notebook only if its front matter says it is one.
+
+    Without the jupytext ``format_name: myst`` line the page builds as plain Markdown (its code
+    cells warn and never run), however complete its ``kernelspec``.
+    """
+    front = front_matter(path)
+    return "kernelspec" in front and re.search(r"format_name:\s*myst\b", front) is not None
+
+
+def notebook_paths(root: Path = ROOT) -> list[Path]:
+    """Every notebook page in _toc.yml, in reading order: each is offered as a download, and the
+    student pack holds exactly these (a page that is a notebook on the site runs in the pack)."""
+    paths = [root / f"{name}.md" for name in toc_files(root / "_toc.yml")]
+    return [path for path in paths if path.exists() and is_notebook(path)]
+
+
+def download_name(path: Path) -> str:
+    """The file name a page's notebook has in the site's downloads and in the student pack."""
+    return f"{path.stem}.ipynb"
+
+
+def page_title(path: Path) -> str:
+    """The page's title: its first level-one heading, as the site shows it."""
+    match = TITLE.search(path.read_text(encoding="utf-8"))
+    return match.group(1) if match else path.stem

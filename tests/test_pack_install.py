@@ -1,0 +1,257 @@
+"""The student pack installs from its requirements.txt alone and works there, charts included.
+
+For the newest and the oldest versions requirements.txt allows, in a fresh virtual environment
+(see ``tests/pack_env_support.py``): every notebook runs top to bottom in the unzipped pack, every
+worked solution (from the instructor edition's downloads) passes its check, a notebook opened
+outside the pack says in one sentence what to fetch, and JupyterLab draws every saved chart, and
+every chart again after "Run All", in headless Chromium with every request to another host
+blocked (Notebook 7 too, on the newest versions).
+
+The first run downloads the wheels (about 80 MB) into ``_build/wheelhouse``; CI builds both
+environments afresh (``.ci/run`` sets ``CI``), which takes about a minute.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from pmcj.environment import REQUIREMENTS, problems, version_tuple
+from pmcj.offline_charts import VEGALITE5_MIME
+from pmcj.pages import download_name, notebook_paths
+from pmcj.paths import ROOT
+from tests.browser_support import find_chromium, in_ci, launch
+from tests.build_support import built_instructor_html, built_pack
+from tests.pack_env_support import (
+    KINDS,
+    PackEnv,
+    jupyter_server,
+    make_env,
+    run_notebooks,
+    wheelhouse,
+)
+
+pytestmark = [pytest.mark.build, pytest.mark.pack_install]
+PACK_FOLDER = "peer-mentoring-student-pack"
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pack")
+    with zipfile.ZipFile(built_pack()) as archive:
+        archive.extractall(folder)
+    return folder / PACK_FOLDER
+
+
+@pytest.fixture(scope="module")
+def envs(pack: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, PackEnv]:
+    scratch = tmp_path_factory.mktemp("envs")
+    wheelhouse()  # once, before the two installs that read it
+    # The two installs mostly wait on the disk: side by side they take little longer than one.
+    with ThreadPoolExecutor(max_workers=len(KINDS)) as pool:
+        made = {k: pool.submit(make_env, k, pack / "requirements.txt", scratch) for k in KINDS}
+        return {kind: future.result() for kind, future in made.items()}
+
+
+@pytest.fixture()
+def home(tmp_path: Path) -> Path:
+    (tmp_path / "home").mkdir()
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_requirements_install_the_versions_they_promise(
+    kind: str, envs: dict[str, PackEnv]
+) -> None:
+    installed = envs[kind].versions()
+    for requirement in REQUIREMENTS:
+        version = version_tuple(installed[requirement.name])
+        assert version >= version_tuple(requirement.floor), (requirement, installed)
+        assert version < version_tuple(requirement.ceiling), (requirement, installed)
+        if kind == "oldest":
+            assert installed[requirement.name] == requirement.floor, (requirement, installed)
+
+
+def has_solutions(path: Path) -> bool:
+    cells = nbformat.read(path, 4).cells
+    return any("solution" in cell.metadata.get("tags", []) for cell in cells)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_pack_notebook_and_worked_solution_runs(
+    kind: str, envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "pack"
+    shutil.copytree(pack, folder)
+    names = [download_name(source) for source in notebook_paths(ROOT)]
+    # The instructor edition's downloads hold the worked solutions: each must pass its check on
+    # these versions too, or a student with a right answer would be told it is wrong.
+    teacher = built_instructor_html() / "_downloads" / "notebooks"
+    solved = [name for name in names if has_solutions(teacher / name)]
+    for name in solved:
+        shutil.copy(teacher / name, folder / f"instructor-{name}")
+    report = run_notebooks(envs[kind], folder, [*names, *[f"instructor-{n}" for n in solved]], home)
+    failed = {name: result["error"] for name, result in report.items() if result["error"]}
+    assert not failed, f"notebooks that fail with the {kind} versions:\n{json.dumps(failed)[:3000]}"
+    checks = [
+        output["text"]
+        for name, result in report.items()
+        if name.startswith("instructor-")
+        for output in result["outputs"]
+        if "solution" in output.get("tags", []) and ".ex" in output.get("source", "")
+    ]
+    assert checks, "no worked solution with a check was run"
+    wrong = [text for text in checks if not text.startswith("Correct")]
+    assert not wrong, f"worked solutions that fail their checks with the {kind} versions: {wrong}"
+
+
+def test_a_notebook_alone_says_in_one_sentence_what_to_fetch(
+    envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
+) -> None:
+    lonely = tmp_path / "Downloads"
+    lonely.mkdir()
+    name = download_name(notebook_paths(ROOT)[-1])
+    shutil.copy(pack / name, lonely / name)
+    result = run_notebooks(envs["newest"], lonely, [name], home)[name]
+    assert result["error"], "the notebook ran without the pack"
+    errors = [output for output in result["outputs"] if "error" in output]
+    assert errors[0]["error"] == "NotInTheStudentPack", errors
+    shown = errors[0]["traceback"]
+    assert len(shown) == 1 and "Traceback" not in shown[0], shown
+    assert shown[0].startswith("This notebook needs the book's student pack: download"), shown
+
+
+def test_a_package_below_its_floor_is_named_in_one_sentence() -> None:
+    """Measured: altair 5.4.1 has no ``alt.theme``; the first cell says so, not a traceback."""
+    installed = {"pandas": "2.2.3", "altair": "5.4.1"}
+    assert problems(installed) == [
+        "altair 5.4.1 is older than these notebooks need (5.5.0 or newer)"
+    ]
+    assert problems({"pandas": "4.0.0", "altair": "6.3.0"}) == [
+        "pandas 4.0.0 is newer than these notebooks were tested with (older than 4)"
+    ]
+    assert problems({"pandas": "3.1.1"}) == ["altair is not installed"]
+
+
+# --- charts in JupyterLab and Notebook, offline -----------------------------------------------
+
+CHART = ".jp-OutputArea-output .vega-embed"
+DRAWN = f"{CHART} .marks"
+# The state of the notebook on screen: its kernel's status, and how many code cells have run.
+STATE = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.content || !panel.content.model) { return "no notebook"; }
+    const session = panel.sessionContext.session;
+    const kernel = session ? session.kernel : null;
+    const cells = panel.content.model.cells;
+    let code = 0, run = 0;
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        if (cell.type === "code") { code++; if (cell.executionCount) { run++; } }
+    }
+    return `${kernel ? kernel.status : "no kernel"} ${run}/${code}`;
+}"""
+
+
+def run_all(page: Any, timeout_s: float = 180) -> str:
+    """Clear every output, run every cell, and wait until all have run and the kernel is idle."""
+    page.wait_for_function("() => !!window.jupyterapp", timeout=30_000)
+    # Run All before the kernel is ready opens a kernel dialog and runs nothing: wait for it.
+    page.wait_for_function(f"() => ({STATE})().startsWith('idle ')", timeout=60_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length === 0")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    deadline = time.monotonic() + timeout_s
+    state = page.evaluate(STATE)
+    while time.monotonic() < deadline:
+        state = page.evaluate(STATE)
+        kernel, counts = state.rsplit(" ", 1)
+        run, code = counts.split("/") if "/" in counts else ("0", "?")
+        if kernel == "idle" and run == code:
+            return state
+        page.wait_for_timeout(500)
+    return state
+
+
+# JupyterLab on both; Notebook 7 (which shares JupyterLab's renderers) on the newest versions only,
+# to keep the suite's time down.
+USER_INTERFACES = {"newest": ("lab/tree", "notebooks"), "oldest": ("lab/tree",)}
+
+
+def saved_charts(path: Path) -> int:
+    notebook = nbformat.read(path, 4)
+    return sum(
+        VEGALITE5_MIME in output.get("data", {})
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
+    kind: str, envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
+        if in_ci():
+            pytest.fail("Chromium is missing on the CI runner")
+        pytest.skip("no Chromium: apt-get install -y chromium (never `playwright install`)")
+    folder = tmp_path / "pack"
+    shutil.copytree(pack, folder)
+    charted = {p.name: n for p in sorted(folder.glob("*.ipynb")) if (n := saved_charts(p))}
+    assert charted, "no pack notebook has a saved chart to draw"
+    report: list[str] = []
+    blocked: list[str] = []
+    with jupyter_server(envs[kind], folder, home) as server, sync_playwright() as playwright:
+        base, token = server.split("|")
+        browser = launch(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
+        def route(request_route) -> None:  # noqa: ANN001 - playwright's Route
+            url = request_route.request.url
+            if url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
+                request_route.continue_()
+            else:
+                blocked.append(url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        for name, expected in charted.items():
+            for ui in USER_INTERFACES[kind]:
+                page.goto(f"{base}/{ui}/{name}?token={token}")
+                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+                with contextlib.suppress(PlaywrightTimeout):  # the count below says what drew
+                    page.wait_for_function(
+                        f"document.querySelectorAll('{DRAWN}').length >= {expected}",
+                        timeout=30_000,
+                    )
+                saved = page.locator(DRAWN).count()
+                state = run_all(page)
+                page.wait_for_timeout(500)
+                rerun = page.locator(DRAWN).count()
+                text = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+                report.append(
+                    f"{ui} {name}: {saved}/{expected} drawn as saved, {rerun} after Run All "
+                    f"(kernel and cells run: {state})"
+                )
+                assert "Error loading script" not in text, f"{ui}: a chart tried to load a script"
+                assert saved == expected, report
+                assert rerun == expected, report
+                page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
+        browser.close()
+    assert not blocked, f"requests to other hosts: {blocked[:5]}"
+    print(f"\n{kind}: " + "; ".join(report))
