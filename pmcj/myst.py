@@ -5,7 +5,7 @@ JupyterLab, classic Notebook, VS Code and GitHub render CommonMark, not MyST: a 
 directive arrives as raw text, and a ``{glue:text}`` number as its name. A downloaded notebook
 must read like the page, so this module rewrites each of them as the page shows it:
 
-- citations as the site's author-year text ("Buck [2018]", "[Buck, 2018]"), with a reference
+- citations as the site's author-date text ("Buck (2018)", "(Buck, 2018)"), with a reference
   list at the end of the notebook in the bibliography's own wording (pybtex's ``plain`` style,
   which the site's bibliography uses);
 - glossary terms as plain words, with the book's definitions of the terms used in a glossary at
@@ -199,11 +199,11 @@ class Bibliography:
         return read_bibliography(bibfiles)
 
     def cite(self, role: str, keys: list[str], where: str) -> str:
-        """The text sphinxcontrib-bibtex's author_year style gives the role.
+        """The text the site's Harvard style (:mod:`pmcj.sphinxext.citations`) gives the role.
 
-        ``{cite:p}`` is "[Buck, 2018]" (several keys: "[Buck, 2018, Rogers, 1957]"), ``{cite:t}``
-        is "Buck [2018]" (several: "Buck [2018], Rogers [1957]"); the tests compare these with the
-        built pages.
+        ``{cite:p}`` is "(Buck, 2018)" (several keys: "(Buck, 2016a; Rogers, 1957)"), ``{cite:t}``
+        is "Buck (2018)" (several: "Buck (2016a) and Rogers (1957)"); the tests compare these
+        with the built pages.
         """
         unknown = [key for key in keys if key not in self.labels]
         if unknown:
@@ -211,37 +211,39 @@ class Bibliography:
         kind = role.split(":", 1)[1] if ":" in role else "p"
         shown = [self.labels[key] for key in keys]
         if kind == "p":
-            return "[" + ", ".join(f"{author}, {year}" for author, year in shown) + "]"
+            return "(" + "; ".join(f"{author}, {year}" for author, year in shown) + ")"
         if kind == "t":
-            return ", ".join(f"{author} [{year}]" for author, year in shown)
+            parts = [f"{author} ({year})" for author, year in shown]
+            return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         raise ConversionError(f"{where}: no conversion for the {{{role}}} role")
 
 
 @cache
 def read_bibliography(bibfiles: tuple[Path, ...]) -> Bibliography:
+    """Labels and entries from the same pybtex styles the site registers (loaded only here)."""
     from pybtex.database import BibliographyData, parse_file
     from pybtex.plugin import find_plugin
+
+    from pmcj.sphinxext import citations
 
     data = BibliographyData()
     for path in bibfiles:
         for key, entry in parse_file(str(path)).entries.items():
             data.add_entry(key, entry)
-    names = find_plugin("pybtex.style.names", "last")()
-    text = find_plugin("pybtex.backends", "text")()
-    markdown = find_plugin("pybtex.backends", "markdown")()
+    citations.YEAR_LETTERS.clear()
+    citations.YEAR_LETTERS.update(citations.year_letters(data.entries.values()))
     labels: dict[str, tuple[str, str]] = {}
     for key, entry in data.entries.items():
-        persons = entry.persons.get("author") or entry.persons.get("editor") or []
-        others = bool(persons) and str(persons[-1]) == "others"
-        shown = [names.format(p, abbr=True).format().render(text) for p in persons if not others]
-        if others:
-            shown = [names.format(persons[0], abbr=True).format().render(text)]
-        if others or len(shown) > 2:
-            author = f"{shown[0]} *et al.*"
+        names = citations.cited_as(entry)
+        if names and names[0] == "title":
+            author = citations.plain(entry.fields.get("title", key))
+        elif len(names) == 2 and names[1] == "et al.":
+            author = f"{names[0]} *et al.*"
         else:
-            author = " and ".join(shown) or str(entry.fields.get("title", key))
-        labels[key] = (author, str(entry.fields.get("year", "n.d.")))
-    style = find_plugin("pybtex.style.formatting", "plain")()
+            author = " and ".join(names)
+        labels[key] = (author, citations.dated(entry))
+    markdown = find_plugin("pybtex.backends", "markdown")()
+    style = find_plugin("pybtex.style.formatting", citations.LIST_STYLE)()
     formatted = list(style.format_entries(style.sort(data.entries.values())))
     entries = {item.key: " ".join(item.text.render(markdown).split()) for item in formatted}
     return Bibliography(labels, entries, tuple(item.key for item in formatted))
@@ -478,8 +480,13 @@ class Conversion:
             entries = [self.book.glossary[term.lower()] for term in self.terms]
             entries.sort(key=lambda entry: entry.term.lower())
             lines = ["## Glossary", "", "The book's definitions of the terms this notebook uses."]
+            # Definitions link as the glossary page does: convert them from its place in the book.
+            page = next((n for n in self.book.titles if n.endswith("glossary")), self.docname)
+            from_glossary = Conversion(
+                self.book, self.book.root / f"{page}.md", self.glue, self.cited, self.terms
+            )
             for entry in entries:
-                definition = " ".join(self.markdown(entry.definition).split())
+                definition = " ".join(from_glossary.markdown(entry.definition).split())
                 lines += ["", f"**{entry.term}**: {definition}"]
             cells.append("\n".join(lines))
         if self.cited:

@@ -198,6 +198,7 @@ def saved_charts(path: Path) -> int:
 
 
 @pytest.mark.browser
+@pytest.mark.pack_browser  # its own pytest run: a second sync Playwright cannot start in one
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
     kind: str, envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
