@@ -281,6 +281,7 @@ def serve(port: int = 8000, host: str = "127.0.0.1") -> int:
         from sphinx_autobuild.server import RebuildServer
         from starlette.applications import Starlette
         from starlette.middleware import Middleware
+        from starlette.middleware.gzip import GZipMiddleware
         from starlette.routing import Mount, WebSocketRoute
         from starlette.staticfiles import StaticFiles
     except ModuleNotFoundError as missing:
@@ -306,7 +307,12 @@ def serve(port: int = 8000, host: str = "127.0.0.1") -> int:
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
             Mount("/", app=StaticFiles(directory=html, html=True), name="static"),
         ],
-        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
+        # Outermost first: compress what the reload script was injected into, as hosts compress
+        # (Lighthouse's phone scores depend on it; see pmcj.localserver).
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=512),
+            Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}"),
+        ],
         lifespan=watcher.lifespan,
     )
     print(
