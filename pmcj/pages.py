@@ -65,6 +65,52 @@ def notebook_paths(root: Path = ROOT) -> list[Path]:
     return [path for path in paths if path.exists() and is_notebook(path)]
 
 
+CODE_FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}")
+
+
+def code_cells(text: str) -> list[str]:
+    """The code cells of a MyST notebook page, each with its options, as written in the page.
+
+    A fence closes only on a line of the same character at least as long as the one that opened
+    it, so a cell that shows a Markdown fence inside a longer one is read whole.
+    """
+    cells: list[str] = []
+    fence: str | None = None
+    block: list[str] = []
+    for line in text.splitlines():
+        if fence is None:
+            opened = CODE_FENCE.match(line)
+            if opened:
+                fence, block = opened.group(1), [line]
+            continue
+        stripped = line.strip()
+        if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+            cells.append("\n".join(block[1:]))
+            fence = None
+        else:
+            block.append(line)
+    if fence is not None:  # an unclosed cell runs to the end of the page, as in jupytext
+        cells.append("\n".join(block[1:]))
+    return cells
+
+
+def code_fingerprint(paths: list[Path]) -> str:
+    """A hash of what running the notebooks depends on in their pages: front matter and code.
+
+    Prose is left out, so the build can tell in milliseconds that a prose edit needs no notebook
+    run, before it loads jupyter-cache (which would read and hash every notebook to say so).
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        digest.update(str(path.resolve()).encode() + b"\0" + front_matter(path).encode())
+        for cell in code_cells(text):
+            digest.update(b"\0cell\0" + cell.encode())
+    return digest.hexdigest()[:16]
+
+
 def download_name(path: Path) -> str:
     """The file name a page's notebook has in the site's downloads and in the student pack."""
     return f"{path.stem}.ipynb"

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from pmcj.sphinxext.performance import BUNDLE_PREFIX, trim_css
+from pmcj.sphinxext.performance import BUNDLE_PREFIX, draw_icons_without_font, trim_css
 from tests.build_support import built_html, built_instructor_html
 
 NAMES = {"used", "show", "highlight", "kn"}
@@ -70,3 +70,42 @@ def test_every_page_links_one_joined_style_sheet(edition: str) -> None:
         href = re.search(r'href="([^"]+)"', links[0]).group(1)  # type: ignore[union-attr]
         assert (page.parent / href).is_file(), f"{page}: {href} is missing"
         assert "documentation_options.js" not in text, f"{page}: options script not inlined"
+
+
+BELL, INFO = 0xF0F3, 0xF05A
+GLYPHS = {BELL: (448, 512, "M1 1h2"), INFO: (512, 512, "M5 5h6")}
+
+
+def test_icons_drawn_in_the_icon_font_become_masked_shapes_and_the_font_goes() -> None:
+    css = (
+        ':root{--pst-icon-bell:"\uf0f3";--pst-icon-admonition-default:var(--pst-icon-bell);'
+        '--pst-icon-info-circle:"\\f05a";--pst-icon-admonition-note:var(--pst-icon-info-circle)}'
+        ".admonition>.admonition-title:after{color:blue;content:var(--pst-icon-admonition-default);"
+        "font:var(--fa-font-solid);top:.4rem}"
+        ".admonition.note>.admonition-title:after{color:red;content:var(--pst-icon-admonition-note)}"
+        '.fa-bell:before{content:"\\f0f3"}'  # <i class="fa-bell"> is inline SVG by now
+        '.toggle:after{content:"\u25b6"}'  # a character of the page's own font stays
+        '@font-face{font-family:"Font Awesome 6 Free";src:url(fa-solid-900.woff2)}'
+        '@font-face{font-family:"Book";src:url(book.woff2)}'
+    )
+    drawn = draw_icons_without_font(css, GLYPHS)
+    base = re.search(r"\.admonition>\.admonition-title:after\{([^}]*)\}", drawn).group(1)  # type: ignore[union-attr]
+    assert 'content:""' in base and "mask:var(--pmcj-icon)" in base
+    assert "--fa-font" not in base and "top:.4rem" in base and "color:blue" in base
+    assert "viewBox='0 0 448 512'" in base and "M1 1h2" in base  # the bell's own shape
+    note = re.search(r"\.admonition\.note>\.admonition-title:after\{([^}]*)\}", drawn).group(1)  # type: ignore[union-attr]
+    assert "M5 5h6" in note and "color:red" in note  # its own icon, painted in its own colour
+    assert ".fa-bell:before" not in drawn
+    assert '.toggle:after{content:"\u25b6"}' in drawn
+    assert "fa-solid-900" not in drawn and "book.woff2" in drawn
+
+
+@pytest.mark.build
+def test_no_page_asks_for_the_icon_font() -> None:
+    """Every icon character in the built style sheets is drawn from its shape, not the font."""
+    for sheet in sorted(built_html().glob(f"_static/pmcj/{BUNDLE_PREFIX}*.css")):
+        css = sheet.read_text(encoding="utf-8")
+        assert not re.search(r"\.(?:woff2?|ttf)\b", css), f"{sheet.name} still loads a font"
+        private_use = re.findall(r'content:"(?:[\ue000-\uf8ff]|\\f[0-9a-f]{3})"', css)
+        assert not private_use, f"{sheet.name}: icon characters left {private_use[:3]}"
+        assert css.count("--pmcj-icon:url(") >= 8, sheet.name  # the admonition icons at least
