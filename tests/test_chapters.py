@@ -452,6 +452,14 @@ def test_a_chapter_without_its_glance_box_or_content_note_is_told_what_to_add(
     assert any("so it needs a content note" in p for p in problems), problems
 
 
+def test_a_data_section_that_does_not_link_the_primer_is_told_what_to_add(tmp_path: Path) -> None:
+    text = re.sub(r"\{doc\}`[^`]*\.\./primer>?`", "the primer", pattern_text())
+    problems = anatomy.chapter_problems(fixture_chapter(tmp_path, text))
+    assert any("does not link the primer" in p for p in problems), problems
+    linked = anatomy.chapter_problems(fixture_chapter(tmp_path, pattern_text()))
+    assert not any("does not link the primer" in p for p in linked), linked
+
+
 def test_an_exercise_without_level_or_minutes_fails_with_its_line(tmp_path: Path) -> None:
     text = pattern_text()
     if not PATTERN.exercises:
