@@ -53,7 +53,7 @@ ROLE_OR_CODE = re.compile(
     re.DOTALL,
 )
 EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
-EXERCISE_LABEL = re.compile(r"^ex(?P<chapter>\d+)-(?P<number>\d+)$")
+EXERCISE_LABEL = re.compile(r"^ex(?P<chapter>\d+|[a-z])-(?P<number>\d+)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 COMMENT = re.compile(r"^%")
 ADMONITIONS = {
@@ -128,10 +128,11 @@ def read_book(root: Path) -> Book:
 
 
 def exercise_name(label: str, position: int) -> str:
-    """'Exercise 7.1' for the label ex7-1; otherwise the exercise's place on its page."""
+    """'Exercise 7.1' for the label ex7-1, 'Exercise P.1' for the primer's exp-1; otherwise the
+    exercise's place on its page."""
     match = EXERCISE_LABEL.match(label)
     if match:
-        return f"Exercise {match.group('chapter')}.{match.group('number')}"
+        return f"Exercise {match.group('chapter').upper()}.{match.group('number')}"
     return f"Exercise {position}"
 
 

@@ -20,8 +20,15 @@ import pytest
 from pmcj.checks import ch01
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
+from pmcj.pages import toc_files
 from pmcj.paths import ROOT
-from tests.data_support import VARIANT_SEEDS, generated, share_of_role_segments, tables_for_seed
+from tests.data_support import (
+    VARIANT_SEEDS,
+    generated,
+    lead_codings_with_roles,
+    share_of_role_segments,
+    tables_for_seed,
+)
 
 Tables = dict[str, pd.DataFrame]
 SEEDS = [DEFAULT_SEED, *VARIANT_SEEDS]
@@ -100,7 +107,50 @@ def wider_by_sources_and_people(t: Tables) -> bool:
     return bool((of_sources > of_segments).all() and (of_people > of_segments).all())
 
 
+def focus_groups_apart(t: Tables) -> bool:
+    """Focus-group members speak only in focus groups, and nobody else speaks in them."""
+    talk = (
+        t["segments"]
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["sources"][["source_id", "source_type"]], on="source_id")
+    )
+    in_groups = talk.source_type.astype(str) == "focus_group"
+    members = talk.role.astype(str) == "focus_group"
+    return bool((in_groups == members).all())
+
+
+def theme_shares_exceed_the_whole(role: str) -> Callable[[Tables], bool]:
+    """The shares of a role's segments carrying each theme add up to more than the whole."""
+    return lambda t: bool(theme_shares_of(t, role).sum() > 1)
+
+
+def theme_shares_of(t: Tables, role: str) -> pd.Series:
+    lead = lead_codings_with_roles(t)
+    lead = lead[lead.role.astype(str) == role]
+    spoken = t["segments"].speaker_id.map(t["participants"].set_index("participant_id").role)
+    return lead.groupby("theme").segment_id.nunique() / (spoken.astype(str) == role).sum()
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
+    "primer.md": {
+        "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
+        "every segment's speaker is a participant": lambda t: bool(
+            t["segments"].speaker_id.isin(t["participants"].participant_id).all()
+        ),
+        "focus-group members speak only in focus groups, and nobody else does": (
+            focus_groups_apart
+        ),
+        "mentors' theme shares add up to more than the whole": theme_shares_exceed_the_whole(
+            "mentor"
+        ),
+        "mentees' theme shares add up to more than the whole (exercise P.2's solution)": (
+            theme_shares_exceed_the_whole("mentee")
+        ),
+    },
     "chapters/01-introduction.md": {
         "some segments carry codes from more than one theme": segments_carry_several_themes,
         "mentors' segments carry identity more often than mentees'": lambda t: bool(
@@ -151,10 +201,13 @@ def test_pattern_holds_on_the_default_seed_and_every_variant(page, what, holds) 
 
 def test_every_guarded_page_is_listed() -> None:
     """A page with a "revise the ..." guard states a pattern, so it needs its patterns here."""
+    pages = [path for folder in ("chapters", "exercises") for path in (ROOT / folder).glob("*.md")]
+    # The primer and the book's other pages outside those folders, as _toc.yml lists them.
+    pages += [ROOT / f"{name}.md" for name in toc_files() if "/" not in name]
+    pages = [path for path in pages if path.exists()]
     guarded = {
         path.relative_to(ROOT).as_posix()
-        for folder in ("chapters", "exercises")
-        for path in (ROOT / folder).glob("*.md")
+        for path in pages
         if re.search(r"assert .*revise the|the solution to ex", path.read_text(encoding="utf-8"))
     }
     assert guarded <= set(PATTERNS), f"add these pages' patterns here: {guarded - set(PATTERNS)}"
