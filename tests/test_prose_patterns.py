@@ -135,6 +135,103 @@ def theme_shares_of(t: Tables, role: str) -> pd.Series:
     return lead.groupby("theme").segment_id.nunique() / (spoken.astype(str) == role).sum()
 
 
+def funding_and_setting_coincide(t: Tables) -> bool:
+    """The organisations paid by results are exactly the through-the-gate services."""
+    o = t["organisations"]
+    pbr = set(o.loc[o.funding_model == "payment_by_results", "setting"])
+    gate = set(o.loc[o.setting == "through_the_gate", "funding_model"])
+    return pbr == {"through_the_gate"} and gate == {"payment_by_results"}
+
+
+def mentor_posts(t: Tables) -> pd.DataFrame:
+    return (
+        t["organisations"]
+        .groupby("funding_model")[["paid_mentor_posts", "volunteer_mentor_posts"]]
+        .sum()
+    )
+
+
+def posts_as_designed(t: Tables) -> bool:
+    """Volunteer posts outnumber paid ones overall, under grants and mixed funding; paid posts
+    outnumber volunteer ones under payment by results."""
+    posts = mentor_posts(t)
+    paid, volunteer = posts.paid_mentor_posts, posts.volunteer_mentor_posts
+    return bool(
+        volunteer.sum() > paid.sum()
+        and volunteer["grant"] > paid["grant"]
+        and volunteer["mixed"] > paid["mixed"]
+        and paid["payment_by_results"] > volunteer["payment_by_results"]
+    )
+
+
+def spoken_by_organisation(t: Tables) -> pd.DataFrame:
+    """Every segment with its speaker's role and its source's organisation's attributes."""
+    return (
+        t["segments"][["segment_id", "source_id", "speaker_id"]]
+        .merge(t["sources"][["source_id", "organisation_id"]], on="source_id")
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["organisations"], on="organisation_id")
+    )
+
+
+def focus_groups_lean_mixed(t: Tables) -> bool:
+    """One mixed-funded organisation hosts more focus groups than any other, and focus-group
+    members speak a larger share of the mixed-funded organisations' segments than of the others'."""
+    hosts = t["sources"].query("source_type == 'focus_group'").merge(t["organisations"])
+    per_host = hosts.groupby("name").focus_group_id.nunique()
+    top = t["organisations"].set_index("name").loc[per_host.idxmax(), "funding_model"]
+    unique_top = (per_host == per_host.max()).sum() == 1
+    spoken = spoken_by_organisation(t)
+    focus = spoken.role.eq("focus_group").groupby(spoken.funding_model).mean()
+    return bool(
+        top == "mixed"
+        and unique_top
+        and focus["mixed"] > focus["grant"]
+        and focus["mixed"] > focus["payment_by_results"]
+    )
+
+
+def targets_lean_results(t: Tables) -> bool:
+    """Segments coded targets take a larger share of the talk under payment by results."""
+    spoken = spoken_by_organisation(t)
+    coded = t["codings"].query("coder == 'A' and code_id == 'targets'").segment_id
+    share = spoken.segment_id.isin(coded).groupby(spoken.funding_model).mean()
+    return bool(
+        share["payment_by_results"] > share["grant"]
+        and share["payment_by_results"] > share["mixed"]
+    )
+
+
+def stopping_spread_over_weeks(t: Tables) -> bool:
+    """Mentees who stop do so in at least ten different weeks, none holding over a quarter."""
+    last = t["sessions"].sort_values("week").groupby("mentee_id").tail(1)
+    stopped = last[~last.still_engaged.astype(bool)]
+    per_week = stopped.groupby("week").size()
+    return bool(per_week.size >= 10 and 4 * per_week.max() <= len(stopped))
+
+
+def most_still_in_contact_had_slipped(t: Tables) -> bool:
+    """Most mentees still in contact at the end of their log had slipped up at least once."""
+    s = t["sessions"]
+    weeks = s.week.max()
+    stayed = s[(s.week == weeks) & s.still_engaged.astype(bool)].mentee_id
+    slipped = set(s.loc[s.slip_up != "none", "mentee_id"])
+    return bool(stayed.isin(slipped).mean() > 0.5)
+
+
+def volunteer_posts_match_people(t: Tables) -> bool:
+    """Every funding model's volunteer posts equal its volunteer mentors."""
+    people = t["participants"].merge(t["organisations"], on="organisation_id")
+    mentors = people.query("role == 'mentor' and mentor_paid_status == 'volunteer'")
+    counts = mentors.groupby("funding_model").size()
+    posts = mentor_posts(t).volunteer_mentor_posts
+    return bool(counts.reindex(posts.index, fill_value=0).eq(posts).all())
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "primer.md": {
         "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
@@ -168,6 +265,29 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         "both coders gave the segment to read the same single code": reading_segment_is_agreed,
         "every theme reaches a larger share of sources and of people than of segments": (
             wider_by_sources_and_people
+        ),
+    },
+    "chapters/02-penal-voluntary-sector-desistance.md": {
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
+        ),
+        "volunteer posts outnumber paid ones except under payment by results": posts_as_designed,
+        "a mixed-funded organisation hosts the most focus groups, so focus-group members speak "
+        "more of mixed-funded talk": focus_groups_lean_mixed,
+        "talk of targets takes a larger share of segments under payment by results": (
+            targets_lean_results
+        ),
+        "mentees who stop do so in many different weeks": stopping_spread_over_weeks,
+        "most mentees still in contact at the end had slipped up at least once": (
+            most_still_in_contact_had_slipped
+        ),
+    },
+    "exercises/02-penal-voluntary-sector-desistance-exercises.md": {
+        "volunteer posts equal the volunteer mentors in every funding model": (
+            volunteer_posts_match_people
+        ),
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
         ),
     },
     "chapters/07-values-core-conditions.md": {

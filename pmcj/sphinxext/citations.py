@@ -88,6 +88,8 @@ def cited_as(entry: Entry) -> tuple[str, ...]:
     people = surnames(entry)
     if not people:
         return ("title", plain(entry.fields.get("title", "")).lower())
+    if people[-1] == "others":  # BibTeX's "and others" is cited "et al." whatever comes before
+        return (people[0], "et al.")
     return people if len(people) <= 2 else (people[0], "et al.")
 
 
@@ -184,7 +186,9 @@ class AuthorYearTitleSorting(BaseSortingStyle):
     """Alphabetical by author (or by title, for a work without one), then year and letter."""
 
     def sorting_key(self, entry: Entry) -> tuple[str, str, str]:
-        people = surnames(entry)
+        # BibTeX's "and others" is listed as "et al.", so it sorts as the reader sees it:
+        # "Corcoran, M. S. et al." comes before "Corcoran, M. S., Maguire, M. and ...".
+        people = ["et al." if name == "others" else name for name in surnames(entry)]
         first = " ".join(people).lower() if people else title_key(entry)
         return (first, dated(entry), title_key(entry))
 
