@@ -1,0 +1,309 @@
+"""Self-checks for the exercises of Chapter 5 (the importance of identity to peer mentoring).
+
+Each expected answer is computed from the data loaded now (the book's data, or a class variant
+named by ``PMCJ_DATA``), so a lecturer's variant needs no new answer key. Hints name the usual
+mistakes without revealing the answer.
+
+``TASKS`` declares each data task once: how the right answer is made from the tables and which
+typical mistakes the check recognises (each with the function that makes it and its hint).
+``tests/test_selfchecks.py`` reads the same declarations and tests every mistake on every seed.
+
+Exercise 5.1 builds the role-by-code matrix of the identity theme as shares of each role's
+segments (a table of shares); exercise 5.2 counts, with a keyword-in-context search, how often
+the word "out" occurs in each role's segments (one count per role). The word is counted by the
+rule of :func:`pmcj.kwic.keyword_pattern`, the search the chapter shows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from pmcj.checks.feedback import (
+    CountTask,
+    Feedback,
+    Fractions,
+    Mistake,
+    ShareTask,
+    Tables,
+    guarded,
+    shared,
+)
+from pmcj.data import load_all
+from pmcj.kwic import keyword_pattern
+
+THEME = "identity"
+WORD = "out"
+MATRIX_ANSWER = (
+    "a table with one row per identity code (been_there, giving_back, role_model, new_identity, "
+    "stigma) and one column per role (mentor, mentee, staff, focus_group), holding the share of "
+    "the role's segments that carry the code"
+)
+WORD_ANSWER = (
+    "a pandas Series with one count per role (mentor, mentee, staff, focus_group): how many times "
+    f"the word '{WORD}' occurs in that role's segments"
+)
+
+
+def _tables(tables: Tables | None) -> Tables:
+    return tables if tables is not None else load_all()
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
+    return values.astype(str)
+
+
+def roles(t: Tables) -> pd.Index:
+    """The roles, in the loader's order (or sorted, for tables read from CSV)."""
+    role = t["participants"].role
+    labels = (
+        list(role.cat.categories.astype(str))
+        if isinstance(role.dtype, pd.CategoricalDtype)
+        else sorted(set(_text(role)))
+    )
+    return pd.Index(labels, name="role")
+
+
+def identity_codes(t: Tables) -> pd.Index:
+    """The identity theme's codes, in the codebook's order."""
+    codes = t["codes"]
+    keep = (_text(codes.level) == "code") & (_text(codes.theme) == THEME)
+    return pd.Index(_text(codes.code_id[keep]).tolist(), name="code_id")
+
+
+def spoken(t: Tables) -> pd.DataFrame:
+    """Every segment's id, text and speaker's role (as text); segments with no participant go."""
+
+    def make() -> pd.DataFrame:
+        segments = t["segments"]
+        role_of = pd.Series(
+            _text(t["participants"].role).to_numpy(),
+            index=_text(t["participants"].participant_id).to_numpy(),
+        )
+        frame = pd.DataFrame(
+            {
+                "segment_id": _text(segments.segment_id).to_numpy(),
+                "text": segments.text.astype(str).to_numpy(),
+                "role": _text(segments.speaker_id).map(role_of).to_numpy(),
+            }
+        )
+        return frame[frame.role.notna()]
+
+    return shared(t, "spoken", make)
+
+
+# --- ex5_1: the identity codes by role, as shares of each role's segments --------------------------
+
+
+def coded_cells(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
+    """Codings of the identity codes by ``coders``, as a code-by-role table of counts.
+
+    A segment carries a code at most once per coder, so with the lead coder alone this counts
+    segments; with both coders, a double-coded segment can count twice.
+    """
+    codings = t["codings"]
+    keep = _text(codings.coder).isin(coders) & _text(codings.code_id).isin(identity_codes(t))
+    picked = pd.DataFrame(
+        {
+            "segment_id": _text(codings.segment_id[keep]).to_numpy(),
+            "code_id": _text(codings.code_id[keep]).to_numpy(),
+        }
+    ).merge(spoken(t)[["segment_id", "role"]], on="segment_id")
+    counts = pd.crosstab(picked.code_id, picked.role)
+    counts = counts.reindex(index=identity_codes(t), columns=roles(t), fill_value=0)
+    return counts.rename_axis(index="code_id", columns="role").astype(float)
+
+
+def segments_per_role(t: Tables) -> pd.Series:
+    return spoken(t).role.value_counts().reindex(roles(t), fill_value=0).astype(float)
+
+
+def matrix_fractions(t: Tables) -> Fractions:
+    """Segments coded with each identity code (lead coder) over all the segments each role speaks."""
+    counted = coded_cells(t)
+    totals = counted * 0 + segments_per_role(t).to_numpy()[None, :]
+    return Fractions(counted, totals)
+
+
+def matrix_shares(t: Tables) -> pd.DataFrame:
+    """The exercise's answer: the share of each role's segments that carry each identity code."""
+    return matrix_fractions(t).shares
+
+
+def included_coder_b(t: Tables) -> pd.DataFrame:
+    """No filter on the coder: coder B's codings of the double-coded segments counted too."""
+    return coded_cells(t, ("A", "B")) / segments_per_role(t).to_numpy()[None, :]
+
+
+def divided_by_identity_codings(t: Tables) -> pd.DataFrame:
+    """``normalize="columns"``: each role's codings of identity codes add up to 1."""
+    counted = coded_cells(t)
+    return counted / counted.sum(axis=0)
+
+
+def divided_by_code_total(t: Tables) -> pd.DataFrame:
+    """``normalize="index"``: each code's segments shared out between the roles."""
+    counted = coded_cells(t)
+    return counted.div(counted.sum(axis=1), axis=0)
+
+
+def divided_by_all_segments(t: Tables) -> pd.DataFrame:
+    """Each count over all the segments in the study, not over the role's segments."""
+    return coded_cells(t) / float(segments_per_role(t).sum())
+
+
+# --- ex5_2: how often the word "out" occurs in each role's segments -------------------------------
+
+
+def word_counts(t: Tables, pattern: str | re.Pattern[str], occurrences: bool = True) -> pd.Series:
+    """Matches of ``pattern`` in each role's segments: every match, or (``occurrences=False``)
+    the segments with at least one."""
+    talk = spoken(t)
+    found = talk.text.str.count(pattern)
+    if not occurrences:
+        found = found.gt(0).astype(int)
+    counts = found.groupby(talk.role).sum().reindex(roles(t), fill_value=0)
+    return counts.rename_axis("role").astype(int)
+
+
+def word_occurrences(t: Tables) -> pd.Series:
+    """The exercise's answer: whole-word matches of the word, in any case, per role."""
+    return word_counts(t, keyword_pattern(WORD))
+
+
+def case_sensitive(t: Tables) -> pd.Series:
+    """Whole words, but only as typed in small letters: 'Out' at the start of a sentence missed."""
+    return word_counts(t, re.compile(keyword_pattern(WORD).pattern))
+
+
+def inside_longer_words(t: Tables) -> pd.Series:
+    """Any case, but no word boundaries: 'about', 'without' and 'outside' counted too."""
+    return word_counts(t, re.compile(re.escape(WORD), re.IGNORECASE))
+
+
+def plain_str_count(t: Tables) -> pd.Series:
+    """``str.count("out")``: case-sensitive and inside longer words, both slips at once."""
+    return word_counts(t, re.compile(re.escape(WORD)))
+
+
+def segments_with_the_word(t: Tables) -> pd.Series:
+    """``str.contains`` and ``sum``: segments holding the word, not the times it occurs."""
+    return word_counts(t, keyword_pattern(WORD), occurrences=False)
+
+
+# --- the declarations and the checks --------------------------------------------------------------
+
+TASKS: dict[str, ShareTask | CountTask] = {
+    "ex5_1": ShareTask(
+        right=matrix_fractions,
+        what=MATRIX_ANSWER,
+        nouns=("code", "role"),
+        ignore=("All",),
+        label_format="{0} among {1}s",
+        correct=(
+            "Every share matches the synthetic data. Now compare it with the table of counts: "
+            "which role's column changes most when counts become shares, and why?"
+        ),
+        counts_hint=(
+            "Your values look like counts of segments, not shares. Divide each role's column by "
+            "the number of segments that role speaks (all of them, not only the coded ones)."
+        ),
+        wrong_hint=(
+            "The shares for {off} are not right. Keep the lead coder's codings of the identity "
+            "codes, attach each segment's speaker's role, count the segments in each cell, and "
+            "divide each column by all the segments that role speaks."
+        ),
+        mistakes=(
+            Mistake(
+                "included coder B",
+                included_coder_b,
+                "It looks as if you included coder B's codings. Use the lead coder's codings "
+                "only (coder 'A'): coder B coded a sample again, so counting both counts some "
+                "segments twice.",
+            ),
+            Mistake(
+                "divided by the role's identity codings",
+                divided_by_identity_codings,
+                "Each column of your table adds up to 1: you divided by the role's identity "
+                "codings (as `normalize='columns'` does). Divide by all the segments the role "
+                "speaks, coded with identity or not.",
+            ),
+            Mistake(
+                "divided by the code's segments",
+                divided_by_code_total,
+                "Each row of your table adds up to 1: you shared each code's segments out "
+                "between the roles (as `normalize='index'` does). Divide each role's count by "
+                "the number of segments that role speaks.",
+            ),
+            Mistake(
+                "divided by all the segments",
+                divided_by_all_segments,
+                "It looks as if you divided by all the segments in the study. Divide each role's "
+                "count by the number of segments that role speaks.",
+            ),
+        ),
+    ),
+    "ex5_2": CountTask(
+        right=word_occurrences,
+        what=WORD_ANSWER,
+        nouns=("role",),
+        correct=(
+            "Each count matches the synthetic segments. Now read some of the lines in context: "
+            "how many are about getting out of prison?"
+        ),
+        shares_hint=(
+            "Your values are not whole numbers: they look like shares or percentages. This task "
+            f"asks for counts, the number of times '{WORD}' occurs in each role's segments."
+        ),
+        wrong_hint=(
+            "Not every count is right (look again at {off}). Find the word as a whole word, in "
+            "any case, count every time it occurs (one row per occurrence in the kwic table), "
+            "and add up the occurrences in each role's segments."
+        ),
+        mistakes=(
+            Mistake(
+                "case-sensitive",
+                case_sensitive,
+                f"It looks as if your search only finds '{WORD}' in small letters, so '"
+                f"{WORD.capitalize()}' at the start of a sentence is missed. Search in any case "
+                "(for example with `case=False`, or the chapter's `kwic`).",
+            ),
+            Mistake(
+                "inside longer words",
+                inside_longer_words,
+                f"It looks as if your search also finds '{WORD}' inside longer words, such as "
+                "'about', 'without' and 'outside'. Search for whole words: a pattern such as "
+                rf"r'\b{WORD}\b', or the chapter's `kwic`.",
+            ),
+            Mistake(
+                "plain str.count",
+                plain_str_count,
+                f"It looks as if you counted the letters '{WORD}' wherever they occur, in small "
+                "letters only: inside longer words ('about', 'without') and not at the start of "
+                "a sentence. Search for whole words in any case, as the chapter's `kwic` does.",
+            ),
+            Mistake(
+                "counted segments",
+                segments_with_the_word,
+                "It looks as if you counted segments that contain the word, not the times it "
+                "occurs: a segment can use it more than once. Count every occurrence (the rows "
+                "of a kwic table, or `str.count`).",
+            ),
+        ),
+    ),
+}
+
+
+@guarded(f"Give {MATRIX_ANSWER}.")
+def ex5_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
+    """Check the share of each role's segments that carry each identity code."""
+    return TASKS["ex5_1"].check(answer, _tables(tables))
+
+
+@guarded(f"Give {WORD_ANSWER}.")
+def ex5_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
+    """Check how many times the word occurs in each role's segments."""
+    return TASKS["ex5_2"].check(answer, _tables(tables))
