@@ -20,6 +20,7 @@ import pytest
 from pmcj.checks import ch01
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
+from pmcj.kwic import keyword_pattern
 from pmcj.pages import toc_files
 from pmcj.paths import ROOT
 from tests.data_support import (
@@ -232,6 +233,160 @@ def volunteer_posts_match_people(t: Tables) -> bool:
     return bool(counts.reindex(posts.index, fill_value=0).eq(posts).all())
 
 
+# --- Chapter 5: identity --------------------------------------------------------------------------
+
+IDENTITY = ["been_there", "giving_back", "role_model", "new_identity", "stigma"]
+BEEN_THERE_PHRASES = ["been there", "been through", "been where", "been in", "one of us"]
+BEEN_THERE_PHRASES += ["the same", "I know"]
+LONGER_PHRASES = [*BEEN_THERE_PHRASES, "my own", "I was", "I used", "same", "been", "inside"]
+LONGER_PHRASES += ["wing", "myself"]
+
+
+def talk_with_roles(t: Tables) -> pd.DataFrame:
+    """Every segment with its speaker's role, its organisation's name and its source type."""
+    return (
+        t["segments"]
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["sources"][["source_id", "organisation_id", "source_type"]], on="source_id")
+        .merge(t["organisations"][["organisation_id", "name"]], on="organisation_id")
+    )
+
+
+def lead_coded(t: Tables, code: str) -> pd.Series:
+    codings = t["codings"]
+    return codings.loc[(codings.coder == "A") & (codings.code_id == code), "segment_id"]
+
+
+def code_share_by_role(t: Tables, code: str) -> pd.Series:
+    """Share of each role's segments coded ``code`` by the lead coder (0 where none is)."""
+    talk = talk_with_roles(t)
+    return talk.segment_id.isin(lead_coded(t, code)).groupby(talk.role).mean()
+
+
+def mentors_lean_to(codes: list[str]) -> Callable[[Tables], bool]:
+    def holds(t: Tables) -> bool:
+        shares = [code_share_by_role(t, code) for code in codes]
+        return all(share["mentor"] > share["mentee"] for share in shares)
+
+    return holds
+
+
+def identity_by_role(t: Tables) -> pd.Series:
+    """Share of each role's segments carrying any identity code (lead coder)."""
+    talk = talk_with_roles(t)
+    coded = t["codings"].query("coder == 'A'")
+    coded = coded[coded.code_id.isin(IDENTITY)].segment_id
+    return talk.segment_id.isin(coded).groupby(talk.role).mean()
+
+
+def identity_segments_by_role(t: Tables) -> bool:
+    """Mentees speak the most segments; staff and focus-group members under half as many as
+    mentors or mentees; mentees' segments carry an identity code least often of all roles."""
+    sizes = talk_with_roles(t).groupby("role").size()
+    small = max(sizes["staff"], sizes["focus_group"])
+    return bool(
+        sizes.idxmax() == "mentee"
+        and 2 * small < min(sizes["mentor"], sizes["mentee"])
+        and identity_by_role(t).idxmin() == "mentee"
+    )
+
+
+def identity_leans_to_mentors_and_focus_groups(t: Tables) -> bool:
+    shares = identity_by_role(t)
+    return bool(
+        min(shares["mentor"], shares["focus_group"]) > max(shares["staff"], shares["mentee"])
+    )
+
+
+def lowest_expected_where_fewest_mentors_and_groups(t: Tables) -> bool:
+    """The organisation whose mix of roles predicts the least identity talk is the one where
+    mentors and focus-group members speak the smallest share of the segments."""
+    talk = talk_with_roles(t)
+    talk["expected"] = talk.role.map(identity_by_role(t))
+    expected = talk.groupby("name").expected.mean()
+    high = talk.role.isin(["mentor", "focus_group"]).groupby(talk.name).mean()
+    return bool(expected.idxmin() == high.idxmin())
+
+
+def phrase_hits(t: Tables, phrases: list[str]) -> pd.DataFrame:
+    """One row per occurrence of each phrase: segment, role, and whether it is coded been_there."""
+    talk = talk_with_roles(t)
+    rows = [
+        (segment, role)
+        for phrase in phrases
+        for segment, role, text in zip(talk.segment_id, talk.role, talk.text, strict=True)
+        for _ in keyword_pattern(phrase).finditer(text)
+    ]
+    hits = pd.DataFrame(rows, columns=["segment_id", "role"])
+    hits["coded"] = hits.segment_id.isin(lead_coded(t, "been_there"))
+    return hits
+
+
+def been_there_search_reading(t: Tables) -> bool:
+    """The phrase itself is rare; under half the hits are coded and under half the coded segments
+    are found; mentors' hits are coded more often than mentees'; the commonest phrase's hits are
+    mostly uncoded."""
+    coded = lead_coded(t, "been_there").drop_duplicates()
+    hits = phrase_hits(t, BEEN_THERE_PHRASES)
+    by_role = hits.groupby("role").coded.mean()
+    per_phrase = {p: phrase_hits(t, [p]) for p in BEEN_THERE_PHRASES}
+    top = max(per_phrase, key=lambda p: len(per_phrase[p]))
+    return bool(
+        4 * len(per_phrase["been there"]) < len(coded)
+        and hits.coded.mean() < 0.5
+        and coded.isin(hits.segment_id).mean() < 0.5
+        and by_role["mentor"] > by_role["mentee"]
+        and 2 * per_phrase[top].coded.sum() < len(per_phrase[top])
+    )
+
+
+def interview_matrix(t: Tables, every_source: bool = False) -> pd.DataFrame:
+    """Share of each interviewed role's (interview) segments carrying each identity code."""
+    talk = talk_with_roles(t)
+    talk = talk[talk.role != "focus_group"]
+    if not every_source:
+        talk = talk[talk.source_type == "interview"]
+    coded = t["codings"].query("coder == 'A'")
+    coded = coded[coded.code_id.isin(IDENTITY)].merge(talk[["segment_id", "role"]])
+    counts = pd.crosstab(coded.code_id, coded.role)
+    return counts / talk.groupby("role").size()
+
+
+def interview_matrix_reading(t: Tables) -> bool:
+    """In interviews mentees speak most; mentors' segments carry credibility and giving back more
+    often than mentees'; field notes move no share by five percentage points."""
+    talk = talk_with_roles(t)
+    sizes = talk[talk.source_type == "interview"].groupby("role").size()
+    shares = interview_matrix(t)
+    change = (shares - interview_matrix(t, every_source=True)).abs().max().max()
+    return bool(
+        sizes.idxmax() == "mentee"
+        and all(shares.loc[c, "mentor"] > shares.loc[c, "mentee"] for c in IDENTITY[:2])
+        and change < 0.05
+    )
+
+
+def longer_word_list_trades_precision_for_recall(t: Tables) -> bool:
+    coded = lead_coded(t, "been_there").drop_duplicates()
+
+    def scores(phrases: list[str]) -> tuple[float, float]:
+        found = phrase_hits(t, phrases).segment_id.drop_duplicates()
+        return float(found.isin(coded).mean()), float(coded.isin(found).mean())
+
+    short_precision, short_recall = scores(BEEN_THERE_PHRASES)
+    long_precision, long_recall = scores(LONGER_PHRASES)
+    return (
+        long_recall > short_recall
+        and long_precision < short_precision
+        and short_recall < 0.5
+        and long_precision < 0.5
+    )
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "primer.md": {
         "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
@@ -288,6 +443,28 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         ),
         "the organisations paid by results are exactly the through-the-gate services": (
             funding_and_setting_coincide
+        ),
+    },
+    "chapters/05-identity.md": {
+        "mentees speak the most segments, staff and focus groups far fewer, and mentees' segments "
+        "carry identity least often": identity_segments_by_role,
+        "mentors' segments are more often coded credibility and giving back than mentees'": (
+            mentors_lean_to(["been_there", "giving_back"])
+        ),
+        "mentors' and focus-group members' segments carry identity more often than staff's and "
+        "mentees'": identity_leans_to_mentors_and_focus_groups,
+        "the lowest expected identity share is where mentors and focus groups speak least": (
+            lowest_expected_where_fewest_mentors_and_groups
+        ),
+        "a search for 'been there' talk finds few coded segments and mostly uncoded hits": (
+            been_there_search_reading
+        ),
+    },
+    "exercises/05-identity-exercises.md": {
+        "in interviews mentees speak most and mentors lean to credibility and giving back, and "
+        "field notes barely move the matrix": interview_matrix_reading,
+        "a longer word list finds more coded segments with a smaller share of its hits coded": (
+            longer_word_list_trades_precision_for_recall
         ),
     },
     "chapters/07-values-core-conditions.md": {

@@ -8,10 +8,11 @@ mistakes without revealing the answer.
 typical mistakes the check recognises (each with the function that makes it and its hint).
 ``tests/test_selfchecks.py`` reads the same declarations and tests every mistake on every seed.
 
-Exercise 5.1 builds the role-by-code matrix of the identity theme as shares of each role's
-segments (a table of shares); exercise 5.2 counts, with a keyword-in-context search, how often
-the word "out" occurs in each role's segments (one count per role). The word is counted by the
-rule of :func:`pmcj.kwic.keyword_pattern`, the search the chapter shows.
+Exercise 5.1 builds the role-by-code matrix of the identity theme from what people said in
+interviews, as shares of each role's interview segments (a table of shares; the chapter built the
+same matrix from every kind of source, so copying it is one of the slips). Exercise 5.2 counts,
+with a keyword-in-context search, how often the word "out" occurs in each role's segments (one
+count per role), by the rule of :func:`pmcj.kwic.keyword_pattern`, the search the chapter shows.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ from pmcj.data import load_all
 from pmcj.kwic import keyword_pattern
 
 THEME = "identity"
+SOURCE_TYPE = "interview"
+INTERVIEWED = ("mentor", "mentee", "staff")
 WORD = "out"
 MATRIX_ANSWER = (
     "a table with one row per identity code (been_there, giving_back, role_model, new_identity, "
-    "stigma) and one column per role (mentor, mentee, staff, focus_group), holding the share of "
-    "the role's segments that carry the code"
+    "stigma) and one column per interviewed role (mentor, mentee, staff), holding the share of "
+    "the role's interview segments that carry the code"
 )
 WORD_ANSWER = (
     "a pandas Series with one count per role (mentor, mentee, staff, focus_group): how many times "
@@ -67,6 +70,11 @@ def roles(t: Tables) -> pd.Index:
     return pd.Index(labels, name="role")
 
 
+def interviewed(t: Tables) -> pd.Index:
+    """The roles that speak in interviews (focus-group members speak only in focus groups)."""
+    return pd.Index([role for role in roles(t) if role in INTERVIEWED], name="role")
+
+
 def identity_codes(t: Tables) -> pd.Index:
     """The identity theme's codes, in the codebook's order."""
     codes = t["codes"]
@@ -75,7 +83,8 @@ def identity_codes(t: Tables) -> pd.Index:
 
 
 def spoken(t: Tables) -> pd.DataFrame:
-    """Every segment's id, text and speaker's role (as text); segments with no participant go."""
+    """Every segment's id, text, speaker's role and kind of source, as text (a segment whose
+    speaker is not a participant is left out, as a join would)."""
 
     def make() -> pd.DataFrame:
         segments = t["segments"]
@@ -83,11 +92,16 @@ def spoken(t: Tables) -> pd.DataFrame:
             _text(t["participants"].role).to_numpy(),
             index=_text(t["participants"].participant_id).to_numpy(),
         )
+        type_of = pd.Series(
+            _text(t["sources"].source_type).to_numpy(),
+            index=_text(t["sources"].source_id).to_numpy(),
+        )
         frame = pd.DataFrame(
             {
                 "segment_id": _text(segments.segment_id).to_numpy(),
                 "text": segments.text.astype(str).to_numpy(),
                 "role": _text(segments.speaker_id).map(role_of).to_numpy(),
+                "source_type": _text(segments.source_id).map(type_of).to_numpy(),
             }
         )
         return frame[frame.role.notna()]
@@ -95,10 +109,18 @@ def spoken(t: Tables) -> pd.DataFrame:
     return shared(t, "spoken", make)
 
 
-# --- ex5_1: the identity codes by role, as shares of each role's segments --------------------------
+# --- ex5_1: the identity codes by role in interviews, as shares of each role's segments -----------
 
 
-def coded_cells(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
+def talk(t: Tables, every_source: bool) -> pd.DataFrame:
+    """The segments the matrix counts: interview segments (the answer), or every segment."""
+    frame = spoken(t)
+    return frame if every_source else frame[frame.source_type == SOURCE_TYPE]
+
+
+def coded_cells(
+    t: Tables, coders: tuple[str, ...] = ("A",), every_source: bool = False
+) -> pd.DataFrame:
     """Codings of the identity codes by ``coders``, as a code-by-role table of counts.
 
     A segment carries a code at most once per coder, so with the lead coder alone this counts
@@ -111,31 +133,49 @@ def coded_cells(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
             "segment_id": _text(codings.segment_id[keep]).to_numpy(),
             "code_id": _text(codings.code_id[keep]).to_numpy(),
         }
-    ).merge(spoken(t)[["segment_id", "role"]], on="segment_id")
+    ).merge(talk(t, every_source)[["segment_id", "role"]], on="segment_id")
     counts = pd.crosstab(picked.code_id, picked.role)
-    counts = counts.reindex(index=identity_codes(t), columns=roles(t), fill_value=0)
+    counts = counts.reindex(index=identity_codes(t), columns=interviewed(t), fill_value=0)
     return counts.rename_axis(index="code_id", columns="role").astype(float)
 
 
-def segments_per_role(t: Tables) -> pd.Series:
-    return spoken(t).role.value_counts().reindex(roles(t), fill_value=0).astype(float)
+def segments_per_role(t: Tables, every_source: bool = False) -> pd.Series:
+    """The segments each interviewed role speaks, in interviews (or in every kind of source)."""
+    counts = talk(t, every_source).role.value_counts()
+    return counts.reindex(interviewed(t), fill_value=0).astype(float)
+
+
+def per_role(counts: pd.DataFrame, totals: pd.Series) -> pd.DataFrame:
+    """Each column of ``counts`` over its role's total."""
+    return counts / totals.to_numpy()[None, :]
 
 
 def matrix_fractions(t: Tables) -> Fractions:
-    """Segments coded with each identity code (lead coder) over all the segments each role speaks."""
+    """Interview segments coded with each identity code (lead coder) over all the interview
+    segments each role speaks."""
     counted = coded_cells(t)
-    totals = counted * 0 + segments_per_role(t).to_numpy()[None, :]
-    return Fractions(counted, totals)
+    return Fractions(counted, counted * 0 + segments_per_role(t).to_numpy()[None, :])
 
 
 def matrix_shares(t: Tables) -> pd.DataFrame:
-    """The exercise's answer: the share of each role's segments that carry each identity code."""
+    """The exercise's answer: the share of each role's interview segments carrying each code."""
     return matrix_fractions(t).shares
+
+
+def kept_every_source(t: Tables) -> pd.DataFrame:
+    """The chapter's matrix: field notes counted too (the source type never filtered)."""
+    return per_role(coded_cells(t, every_source=True), segments_per_role(t, every_source=True))
+
+
+def filtered_only_the_codings(t: Tables) -> pd.DataFrame:
+    """Interview codings over every segment the role speaks: the filter applied above the line
+    but not below it."""
+    return per_role(coded_cells(t), segments_per_role(t, every_source=True))
 
 
 def included_coder_b(t: Tables) -> pd.DataFrame:
     """No filter on the coder: coder B's codings of the double-coded segments counted too."""
-    return coded_cells(t, ("A", "B")) / segments_per_role(t).to_numpy()[None, :]
+    return per_role(coded_cells(t, ("A", "B")), segments_per_role(t))
 
 
 def divided_by_identity_codings(t: Tables) -> pd.DataFrame:
@@ -148,11 +188,6 @@ def divided_by_code_total(t: Tables) -> pd.DataFrame:
     """``normalize="index"``: each code's segments shared out between the roles."""
     counted = coded_cells(t)
     return counted.div(counted.sum(axis=1), axis=0)
-
-
-def divided_by_all_segments(t: Tables) -> pd.DataFrame:
-    """Each count over all the segments in the study, not over the role's segments."""
-    return coded_cells(t) / float(segments_per_role(t).sum())
 
 
 # --- ex5_2: how often the word "out" occurs in each role's segments -------------------------------
@@ -201,22 +236,36 @@ TASKS: dict[str, ShareTask | CountTask] = {
         right=matrix_fractions,
         what=MATRIX_ANSWER,
         nouns=("code", "role"),
-        ignore=("All",),
-        label_format="{0} among {1}s",
+        ignore=("focus_group", "All"),
+        label_format="{0} for the {1} role",
         correct=(
-            "Every share matches the synthetic data. Now compare it with the table of counts: "
-            "which role's column changes most when counts become shares, and why?"
+            "Every share matches the synthetic interviews. Now set it beside your table of "
+            "counts: which role's column changes most when counts become shares, and why?"
         ),
         counts_hint=(
             "Your values look like counts of segments, not shares. Divide each role's column by "
-            "the number of segments that role speaks (all of them, not only the coded ones)."
+            "the number of interview segments that role speaks (all of them, not only the coded "
+            "ones)."
         ),
         wrong_hint=(
-            "The shares for {off} are not right. Keep the lead coder's codings of the identity "
-            "codes, attach each segment's speaker's role, count the segments in each cell, and "
-            "divide each column by all the segments that role speaks."
+            "The shares for {off} are not right. Keep the interview segments, attach each "
+            "speaker's role, count the segments the lead coder gave each identity code, and "
+            "divide each column by all the interview segments that role speaks."
         ),
         mistakes=(
+            Mistake(
+                "kept every source",
+                kept_every_source,
+                "It looks as if you kept every kind of source, as the chapter did. This task "
+                "asks about interviews only: keep the segments whose source's `source_type` is "
+                "'interview', both when you count and when you divide.",
+            ),
+            Mistake(
+                "filtered only the codings",
+                filtered_only_the_codings,
+                "Your counts look right, but you divided by all the segments each role speaks, "
+                "field notes included. Divide by the role's interview segments only.",
+            ),
             Mistake(
                 "included coder B",
                 included_coder_b,
@@ -228,21 +277,15 @@ TASKS: dict[str, ShareTask | CountTask] = {
                 "divided by the role's identity codings",
                 divided_by_identity_codings,
                 "Each column of your table adds up to 1: you divided by the role's identity "
-                "codings (as `normalize='columns'` does). Divide by all the segments the role "
-                "speaks, coded with identity or not.",
+                "codings (as `normalize='columns'` does). Divide by all the interview segments "
+                "the role speaks, whether they carry an identity code or not.",
             ),
             Mistake(
                 "divided by the code's segments",
                 divided_by_code_total,
                 "Each row of your table adds up to 1: you shared each code's segments out "
                 "between the roles (as `normalize='index'` does). Divide each role's count by "
-                "the number of segments that role speaks.",
-            ),
-            Mistake(
-                "divided by all the segments",
-                divided_by_all_segments,
-                "It looks as if you divided by all the segments in the study. Divide each role's "
-                "count by the number of segments that role speaks.",
+                "the number of interview segments that role speaks.",
             ),
         ),
     ),
@@ -299,7 +342,7 @@ TASKS: dict[str, ShareTask | CountTask] = {
 
 @guarded(f"Give {MATRIX_ANSWER}.")
 def ex5_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
-    """Check the share of each role's segments that carry each identity code."""
+    """Check the share of each role's interview segments that carry each identity code."""
     return TASKS["ex5_1"].check(answer, _tables(tables))
 
 
