@@ -285,13 +285,22 @@ def identity_by_role(t: Tables) -> pd.Series:
 
 def identity_segments_by_role(t: Tables) -> bool:
     """Mentees speak the most segments; staff and focus-group members under half as many as
-    mentors or mentees; mentees' segments carry an identity code least often of all roles."""
-    sizes = talk_with_roles(t).groupby("role").size()
+    mentors or mentees; mentees' segments carry an identity code least often of all roles; the
+    largest count of the role-by-code matrix is a mentors' cell, and mentors have more
+    identity-coded segments than mentees."""
+    talk = talk_with_roles(t)
+    sizes = talk.groupby("role").size()
     small = max(sizes["staff"], sizes["focus_group"])
+    coded = t["codings"].query("coder == 'A'")
+    coded = coded[coded.code_id.isin(IDENTITY)].merge(talk[["segment_id", "role"]])
+    cells = pd.crosstab(coded.code_id, coded.role)
+    identity_segments = coded.drop_duplicates("segment_id").groupby("role").size()
     return bool(
         sizes.idxmax() == "mentee"
         and 2 * small < min(sizes["mentor"], sizes["mentee"])
         and identity_by_role(t).idxmin() == "mentee"
+        and cells.max().idxmax() == "mentor"
+        and identity_segments["mentor"] > identity_segments["mentee"]
     )
 
 
@@ -446,8 +455,10 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         ),
     },
     "chapters/05-identity.md": {
-        "mentees speak the most segments, staff and focus groups far fewer, and mentees' segments "
-        "carry identity least often": identity_segments_by_role,
+        "mentees speak the most segments, staff and focus groups far fewer, mentors hold the most "
+        "identity codes and mentees' segments carry identity least often": (
+            identity_segments_by_role
+        ),
         "mentors' segments are more often coded credibility and giving back than mentees'": (
             mentors_lean_to(["been_there", "giving_back"])
         ),
