@@ -150,8 +150,8 @@ def test_the_worked_example_equals_the_functions(chapter_namespace: dict) -> Non
     """The kappa and alpha worked out by hand for one code are the functions' values."""
     by_code = chapter_namespace["by_code"]
     code = chapter_namespace["example_code"]
-    assert same(chapter_namespace["kappa"], by_code.loc[code, "kappa"])
-    assert same(chapter_namespace["alpha"], by_code.loc[code, "alpha"])
+    assert same(chapter_namespace["example_kappa"], by_code.loc[code, "kappa"])
+    assert same(chapter_namespace["example_alpha"], by_code.loc[code, "alpha"])
 
 
 def test_the_checks_know_every_code_of_the_codebook() -> None:
