@@ -125,6 +125,15 @@ def listening_chance_high_and_kappa_below_agreement(t: Tables) -> bool:
     return bool(p_e > 0.8 and cohen_kappa(a, b) < np.mean(a == b))
 
 
+def listening_alpha_close_to_kappa(t: Tables) -> bool:
+    """Chapter 4's worked example: alpha and kappa for listening differ by less than 0.01."""
+    a, b = unit_vectors(t)["listening"]
+    values = np.concatenate([a, b])
+    p, n = values.mean(), len(values)
+    alpha = 1 - np.mean(a != b) / (2 * p * (1 - p) * n / (n - 1))
+    return bool(abs(alpha - cohen_kappa(a, b)) < 0.01)
+
+
 def kappa_and_agreement_by_code(t: Tables) -> pd.DataFrame:
     rows = {
         code: {"kappa": cohen_kappa(a, b), "agreement": float(np.mean(a == b))}
@@ -229,6 +238,7 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         "for listening, chance agreement is above 0.8 and kappa below percentage agreement": (
             listening_chance_high_and_kappa_below_agreement
         ),
+        "for listening, alpha and kappa differ by less than 0.01": listening_alpha_close_to_kappa,
         "no code's kappa is higher than its percentage agreement": lambda t: bool(
             (
                 kappa_and_agreement_by_code(t).kappa

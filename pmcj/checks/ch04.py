@@ -232,19 +232,14 @@ def chance_from_yes_only(t: Tables) -> float:
 # --- ex4_3: the disagreement to resolve -----------------------------------------------------------
 
 
-def coded_names(t: Tables) -> pd.Series:
-    """Code id -> its name in the codebook."""
-    codes = t["codes"]
-    return pd.Series(_text(codes["name"]).to_numpy(), index=_text(codes["code_id"]).to_numpy())
-
-
 def segment_to_resolve(tables: Tables | None = None) -> str:
     """The id of the segment exercise 4.3 asks students to resolve (the same on every call).
 
     A double-coded segment on which exactly one coder applied ``trust``. In order of preference,
-    the first (by id) where the other coder gave a different code instead, spoken by a mentor or
-    mentee in an interview and 20 to 60 words long; then any with a different code instead; then
-    any disagreement on trust; failing all of those, any disagreement on any code.
+    the first (by id) where the other coder gave a code instead that the first did not (so the
+    coders chose between neighbouring codes), spoken by a mentor or mentee in an interview and 20
+    to 60 words long; then any such segment; then any disagreement on trust; failing all of those,
+    any disagreement on any code.
     """
     t = _tables(tables)
 
@@ -254,8 +249,16 @@ def segment_to_resolve(tables: Tables | None = None) -> str:
         on_trust = split.xs(KAPPA_CODE, level="code_id").index
         if not len(on_trust):
             return str(split.index.get_level_values("segment_id").min())
-        given = table[(table["A"] == 1) | (table["B"] == 1)].reset_index()
-        other = given[given["code_id"] != KAPPA_CODE].groupby("segment_id").size()
+        # Segments where the coder who left trust out applied a code the other coder did not.
+        trust_rows = split.xs(KAPPA_CODE, level="code_id")
+        without = trust_rows["A"].map({1: "B", 0: "A"})  # the coder who left trust out
+        others = split.reset_index()
+        others = others[others["code_id"] != KAPPA_CODE]
+        instead_of = {
+            segment
+            for segment, coder in without.items()
+            if ((others["segment_id"] == segment) & (others[coder] == 1)).any()
+        }
         segments = t["segments"].assign(segment_id=lambda d: _text(d["segment_id"]))
         segments = segments.set_index("segment_id").loc[list(on_trust)]
         role_of = t["participants"].set_index("participant_id")["role"]
@@ -266,33 +269,13 @@ def segment_to_resolve(tables: Tables | None = None) -> str:
             & (_text(segments["source_id"].map(type_of)) == "interview")
             & segments["word_count"].between(low, high)
         )
-        instead = segments.index.isin(other.index)
+        instead = segments.index.isin(sorted(instead_of))
         for keep in (instead & readable.to_numpy(), instead):
             if keep.any():
                 return str(segments.index[keep].min())
         return str(segments.index.min())
 
     return shared(t, "segment_to_resolve", make)
-
-
-def disagreement_to_resolve(tables: Tables | None = None) -> pd.DataFrame:
-    """The segment to resolve: its text, and each coder's codes (by name) on it."""
-    t = _tables(tables)
-    chosen = segment_to_resolve(t)
-    table = units(t).xs(chosen, level="segment_id")
-    names = coded_names(t)
-    text = t["segments"].set_index(_text(t["segments"]["segment_id"])).loc[chosen, "text"]
-    return pd.DataFrame(
-        {
-            "segment": [chosen, chosen],
-            "coder": ["A", "B"],
-            "codes": [
-                ", ".join(names[c] for c in table.index[table[coder] == 1]) or "(no code)"
-                for coder in ("A", "B")
-            ],
-            "text": [text, text],
-        }
-    )
 
 
 # --- the declarations and the checks --------------------------------------------------------------
