@@ -19,12 +19,16 @@ import pandas as pd
 
 
 def unit_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per double-coded segment and code; columns A and B: 1 if that coder applied it."""
-    segments, codings, codes = tables["segments"], tables["codings"], tables["codes"]
-    double_coded = segments.loc[segments["double_coded"], "segment_id"].astype(str)
-    code_ids = codes.loc[codes["level"] == "code", "code_id"].astype(str)
-    # Every pairing of a double-coded segment with a code, whether or not anyone applied it.
-    grid = pd.MultiIndex.from_product([double_coded, code_ids], names=["segment_id", "code_id"])
+    """One row per double-coded segment and code; columns A, B: 1 if applied."""
+    segments, codings = tables["segments"], tables["codings"]
+    codes = tables["codes"]
+    double = segments.loc[segments["double_coded"], "segment_id"]
+    code_ids = codes.loc[codes["level"] == "code", "code_id"]
+    # Every pairing of a double-coded segment with a code, coded or not.
+    grid = pd.MultiIndex.from_product(
+        [double.astype(str), code_ids.astype(str)],
+        names=["segment_id", "code_id"],
+    )
     units = pd.DataFrame(index=grid)
     for coder in ["A", "B"]:
         mine = codings[codings["coder"] == coder]
@@ -43,20 +47,20 @@ def percent_agreement(a: pd.Series, b: pd.Series) -> float:
 def cohen_kappa(a: pd.Series, b: pd.Series) -> float:
     """Cohen's kappa for two coders' 0/1 decisions on the same units."""
     p_o = (a == b).mean()  # observed agreement
-    p_a, p_b = a.mean(), b.mean()  # how often each coder applied the code
-    p_e = p_a * p_b + (1 - p_a) * (1 - p_b)  # agreement expected by chance
-    if p_e == 1:  # both coders made one and the same decision every time: nothing to correct
+    p_a, p_b = a.mean(), b.mean()  # how often each coder applied it
+    p_e = p_a * p_b + (1 - p_a) * (1 - p_b)  # agreement by chance
+    if p_e == 1:  # one and the same decision every time: no kappa
         return float("nan")
     return float((p_o - p_e) / (1 - p_e))
 
 
 def krippendorff_alpha(a: pd.Series, b: pd.Series) -> float:
-    """Krippendorff's alpha (nominal) for two coders' 0/1 decisions, none of them missing."""
-    values = pd.concat([a, b])  # every decision either coder made: two per unit
+    """Krippendorff's alpha (nominal) for two coders' 0/1 decisions."""
+    values = pd.concat([a, b])  # every decision made: two per unit
     n = len(values)
-    d_o = (a != b).mean()  # observed disagreement: the share of units the coders split on
-    p = values.mean()  # the share of all decisions that applied the code
-    d_e = 2 * p * (1 - p) * n / (n - 1)  # disagreement expected between any two decisions
-    if d_e == 0:  # every decision was the same: nothing to compare against
+    d_o = (a != b).mean()  # observed disagreement: units split on
+    p = values.mean()  # share of all decisions that applied the code
+    d_e = 2 * p * (1 - p) * n / (n - 1)  # expected disagreement
+    if d_e == 0:  # every decision was the same: no alpha
         return float("nan")
     return float(1 - d_o / d_e)
