@@ -20,8 +20,15 @@ import pytest
 from pmcj.checks import ch01, ch03
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
+from pmcj.pages import toc_files
 from pmcj.paths import ROOT
-from tests.data_support import VARIANT_SEEDS, generated, share_of_role_segments, tables_for_seed
+from tests.data_support import (
+    VARIANT_SEEDS,
+    generated,
+    lead_codings_with_roles,
+    share_of_role_segments,
+    tables_for_seed,
+)
 
 Tables = dict[str, pd.DataFrame]
 SEEDS = [DEFAULT_SEED, *VARIANT_SEEDS]
@@ -100,8 +107,129 @@ def wider_by_sources_and_people(t: Tables) -> bool:
     return bool((of_sources > of_segments).all() and (of_people > of_segments).all())
 
 
-# --- Chapter 3 reads the codebook, which is the same on every seed; the patterns below guard its
-# --- readings against a change to data/codebook.yml, and are checked on every seed all the same.
+def focus_groups_apart(t: Tables) -> bool:
+    """Focus-group members speak only in focus groups, and nobody else speaks in them."""
+    talk = (
+        t["segments"]
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["sources"][["source_id", "source_type"]], on="source_id")
+    )
+    in_groups = talk.source_type.astype(str) == "focus_group"
+    members = talk.role.astype(str) == "focus_group"
+    return bool((in_groups == members).all())
+
+
+def theme_shares_exceed_the_whole(role: str) -> Callable[[Tables], bool]:
+    """The shares of a role's segments carrying each theme add up to more than the whole."""
+    return lambda t: bool(theme_shares_of(t, role).sum() > 1)
+
+
+def theme_shares_of(t: Tables, role: str) -> pd.Series:
+    lead = lead_codings_with_roles(t)
+    lead = lead[lead.role.astype(str) == role]
+    spoken = t["segments"].speaker_id.map(t["participants"].set_index("participant_id").role)
+    return lead.groupby("theme").segment_id.nunique() / (spoken.astype(str) == role).sum()
+
+
+def funding_and_setting_coincide(t: Tables) -> bool:
+    """The organisations paid by results are exactly the through-the-gate services."""
+    o = t["organisations"]
+    pbr = set(o.loc[o.funding_model == "payment_by_results", "setting"])
+    gate = set(o.loc[o.setting == "through_the_gate", "funding_model"])
+    return pbr == {"through_the_gate"} and gate == {"payment_by_results"}
+
+
+def mentor_posts(t: Tables) -> pd.DataFrame:
+    return (
+        t["organisations"]
+        .groupby("funding_model")[["paid_mentor_posts", "volunteer_mentor_posts"]]
+        .sum()
+    )
+
+
+def posts_as_designed(t: Tables) -> bool:
+    """Volunteer posts outnumber paid ones overall, under grants and mixed funding; paid posts
+    outnumber volunteer ones under payment by results."""
+    posts = mentor_posts(t)
+    paid, volunteer = posts.paid_mentor_posts, posts.volunteer_mentor_posts
+    return bool(
+        volunteer.sum() > paid.sum()
+        and volunteer["grant"] > paid["grant"]
+        and volunteer["mixed"] > paid["mixed"]
+        and paid["payment_by_results"] > volunteer["payment_by_results"]
+    )
+
+
+def spoken_by_organisation(t: Tables) -> pd.DataFrame:
+    """Every segment with its speaker's role and its source's organisation's attributes."""
+    return (
+        t["segments"][["segment_id", "source_id", "speaker_id"]]
+        .merge(t["sources"][["source_id", "organisation_id"]], on="source_id")
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["organisations"], on="organisation_id")
+    )
+
+
+def focus_groups_lean_mixed(t: Tables) -> bool:
+    """One mixed-funded organisation hosts more focus groups than any other, and focus-group
+    members speak a larger share of the mixed-funded organisations' segments than of the others'."""
+    hosts = t["sources"].query("source_type == 'focus_group'").merge(t["organisations"])
+    per_host = hosts.groupby("name").focus_group_id.nunique()
+    top = t["organisations"].set_index("name").loc[per_host.idxmax(), "funding_model"]
+    unique_top = (per_host == per_host.max()).sum() == 1
+    spoken = spoken_by_organisation(t)
+    focus = spoken.role.eq("focus_group").groupby(spoken.funding_model).mean()
+    return bool(
+        top == "mixed"
+        and unique_top
+        and focus["mixed"] > focus["grant"]
+        and focus["mixed"] > focus["payment_by_results"]
+    )
+
+
+def targets_lean_results(t: Tables) -> bool:
+    """Segments coded targets take a larger share of the talk under payment by results."""
+    spoken = spoken_by_organisation(t)
+    coded = t["codings"].query("coder == 'A' and code_id == 'targets'").segment_id
+    share = spoken.segment_id.isin(coded).groupby(spoken.funding_model).mean()
+    return bool(
+        share["payment_by_results"] > share["grant"]
+        and share["payment_by_results"] > share["mixed"]
+    )
+
+
+def stopping_spread_over_weeks(t: Tables) -> bool:
+    """Mentees who stop do so in at least ten different weeks, none holding over a quarter."""
+    last = t["sessions"].sort_values("week").groupby("mentee_id").tail(1)
+    stopped = last[~last.still_engaged.astype(bool)]
+    per_week = stopped.groupby("week").size()
+    return bool(per_week.size >= 10 and 4 * per_week.max() <= len(stopped))
+
+
+def most_still_in_contact_had_slipped(t: Tables) -> bool:
+    """Most mentees still in contact at the end of their log had slipped up at least once."""
+    s = t["sessions"]
+    weeks = s.week.max()
+    stayed = s[(s.week == weeks) & s.still_engaged.astype(bool)].mentee_id
+    slipped = set(s.loc[s.slip_up != "none", "mentee_id"])
+    return bool(stayed.isin(slipped).mean() > 0.5)
+
+
+def volunteer_posts_match_people(t: Tables) -> bool:
+    """Every funding model's volunteer posts equal its volunteer mentors."""
+    people = t["participants"].merge(t["organisations"], on="organisation_id")
+    mentors = people.query("role == 'mentor' and mentor_paid_status == 'volunteer'")
+    counts = mentors.groupby("funding_model").size()
+    posts = mentor_posts(t).volunteer_mentor_posts
+    return bool(counts.reindex(posts.index, fill_value=0).eq(posts).all())
 
 
 def codebook_codes(t: Tables) -> pd.DataFrame:
@@ -136,7 +264,6 @@ NAMED_IN_CH03 = [
     "professionalisation",
     "structural_barriers",
 ]
-"""The codes Chapter 3's narrative names as built from its lenses."""
 
 
 def named_codes_deductive_and_four_inductive(t: Tables) -> bool:
@@ -228,6 +355,21 @@ def ch03_segment_is_agreed_and_from_a_lens(t: Tables) -> bool:
 
 
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
+    "primer.md": {
+        "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
+        "every segment's speaker is a participant": lambda t: bool(
+            t["segments"].speaker_id.isin(t["participants"].participant_id).all()
+        ),
+        "focus-group members speak only in focus groups, and nobody else does": (
+            focus_groups_apart
+        ),
+        "mentors' theme shares add up to more than the whole": theme_shares_exceed_the_whole(
+            "mentor"
+        ),
+        "mentees' theme shares add up to more than the whole (exercise P.2's solution)": (
+            theme_shares_exceed_the_whole("mentee")
+        ),
+    },
     "chapters/01-introduction.md": {
         "some segments carry codes from more than one theme": segments_carry_several_themes,
         "mentors' segments carry identity more often than mentees'": lambda t: bool(
@@ -245,6 +387,29 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         "both coders gave the segment to read the same single code": reading_segment_is_agreed,
         "every theme reaches a larger share of sources and of people than of segments": (
             wider_by_sources_and_people
+        ),
+    },
+    "chapters/02-penal-voluntary-sector-desistance.md": {
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
+        ),
+        "volunteer posts outnumber paid ones except under payment by results": posts_as_designed,
+        "a mixed-funded organisation hosts the most focus groups, so focus-group members speak "
+        "more of mixed-funded talk": focus_groups_lean_mixed,
+        "talk of targets takes a larger share of segments under payment by results": (
+            targets_lean_results
+        ),
+        "mentees who stop do so in many different weeks": stopping_spread_over_weeks,
+        "most mentees still in contact at the end had slipped up at least once": (
+            most_still_in_contact_had_slipped
+        ),
+    },
+    "exercises/02-penal-voluntary-sector-desistance-exercises.md": {
+        "volunteer posts equal the volunteer mentors in every funding model": (
+            volunteer_posts_match_people
+        ),
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
         ),
     },
     "chapters/03-theorising-peer-mentoring.md": {
@@ -304,10 +469,13 @@ def test_pattern_holds_on_the_default_seed_and_every_variant(page, what, holds) 
 
 def test_every_guarded_page_is_listed() -> None:
     """A page with a "revise the ..." guard states a pattern, so it needs its patterns here."""
+    pages = [path for folder in ("chapters", "exercises") for path in (ROOT / folder).glob("*.md")]
+    # The primer and the book's other pages outside those folders, as _toc.yml lists them.
+    pages += [ROOT / f"{name}.md" for name in toc_files() if "/" not in name]
+    pages = [path for path in pages if path.exists()]
     guarded = {
         path.relative_to(ROOT).as_posix()
-        for folder in ("chapters", "exercises")
-        for path in (ROOT / folder).glob("*.md")
+        for path in pages
         if re.search(r"assert .*revise the|the solution to ex", path.read_text(encoding="utf-8"))
     }
     assert guarded <= set(PATTERNS), f"add these pages' patterns here: {guarded - set(PATTERNS)}"
