@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from pmcj.checks import ch01
+from pmcj.checks import ch01, ch03
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
 from pmcj.pages import toc_files
@@ -232,6 +232,128 @@ def volunteer_posts_match_people(t: Tables) -> bool:
     return bool(counts.reindex(posts.index, fill_value=0).eq(posts).all())
 
 
+def codebook_codes(t: Tables) -> pd.DataFrame:
+    codes = t["codes"].astype({"code_id": str, "level": str, "theme": str})
+    return codes[codes.level == "code"].astype({"origin": str})
+
+
+def inductive_codes_sit_beside_deductive_ones(t: Tables) -> bool:
+    """Most codes are deductive, and every theme with an inductive code has deductive ones too."""
+    book = codebook_codes(t)
+    inductive = book[book.origin == "inductive"]
+    deductive_themes = set(book.loc[book.origin == "deductive", "theme"])
+    return len(inductive) < len(book) / 2 and set(inductive.theme) <= deductive_themes
+
+
+NAMED_IN_CH03 = [
+    "stigma",
+    "been_there",
+    "giving_back",
+    "new_identity",
+    "dialogue",
+    "self_direction",
+    "boundaries",
+    "role_model",
+    "non_judgement",
+    "emotional_toil",
+    "low_pay",
+    "politicisation",
+    "voice",
+    "tokenism_shame",
+    "precarity",
+    "professionalisation",
+    "structural_barriers",
+]
+
+
+def named_codes_deductive_and_four_inductive(t: Tables) -> bool:
+    """Every code the narrative names for a lens is deductive; the inductive codes are the four
+    the narrative lists."""
+    origin = codebook_codes(t).set_index("code_id").origin
+    inductive = set(origin[origin == "inductive"].index)
+    return bool((origin[NAMED_IN_CH03] == "deductive").all()) and inductive == {
+        "practical_action",
+        "trust",
+        "setback",
+        "non_linear",
+    }
+
+
+def only_practical_action_is_inductive_and_cited(t: Tables) -> bool:
+    book = codebook_codes(t)
+    cited = book[(book.origin == "inductive") & book.references.notna()]
+    return list(cited.code_id) == ["practical_action"]
+
+
+def lens_codes_frame(t: Tables) -> pd.DataFrame:
+    """One row per (code, lens) pair, for the codes that cite one of the chapter's lenses."""
+    book = codebook_codes(t)
+    book = book.assign(works=book.references.str.count(";").add(1).fillna(0))
+    cited = book.assign(key=book.references.str.split(";")).explode("key")
+    return cited[cited.key.isin(list(ch03.LENSES))]
+
+
+def lenses_cross_themes(t: Tables) -> bool:
+    """Charlton's lens became voice (agency) and politicisation (power); fewer than half the lens
+    codes cite one work, non-judgement among them."""
+    lens = lens_codes_frame(t)
+    charlton = lens[lens.key == "charlton1998nothing"]
+    codes = lens.drop_duplicates("code_id")
+    single = codes[codes.works == 1]
+    return bool(
+        dict(zip(charlton.code_id, charlton.theme, strict=True))
+        == {"voice": "agency", "politicisation": "power"}
+        and "non_judgement" in set(single.code_id)
+        and len(single) < len(codes) / 2
+    )
+
+
+def code_borders(t: Tables) -> pd.DataFrame:
+    """(code, neighbour) pairs: code ids named in a code's when_not_to_use, as Chapter 3 finds."""
+    book = codebook_codes(t)
+    words = book.when_not_to_use.str.findall(r"\b[a-z][a-z0-9_]*\b")
+    found = book[["code_id", "theme"]].assign(neighbour=words).explode("neighbour")
+    found = found[found.neighbour.isin(book.code_id) & (found.neighbour != found.code_id)]
+    found = found.drop_duplicates()
+    return found.assign(neighbour_theme=found.neighbour.map(book.set_index("code_id").theme))
+
+
+def borders_cross_themes(t: Tables) -> bool:
+    """'collective voice' is read as the code voice; stigma's rule names codes in change, power
+    and values only; every theme's rules name codes in other themes."""
+    found = code_borders(t)
+    stray = found[(found.code_id == "professionalisation") & (found.neighbour == "voice")]
+    stigma = found[found.code_id == "stigma"]
+    across = found[found.theme != found.neighbour_theme]
+    themes = set(codebook_codes(t).theme)
+    return bool(
+        len(stray) == 1
+        and set(stigma.neighbour_theme) == {"change", "power", "values"}
+        and set(across.theme) == themes
+    )
+
+
+def borders_both_ways_and_one_way(t: Tables) -> bool:
+    found = code_borders(t)
+    pairs = set(zip(found.code_id, found.neighbour, strict=True))
+    both = {pair for pair in pairs if pair[::-1] in pairs}
+    return bool(both) and bool(pairs - both)
+
+
+def ch03_segment_is_agreed_and_from_a_lens(t: Tables) -> bool:
+    """The segment exercise 3.1 shows: both coders gave it the same single, deductive code, whose
+    definition cites one of the chapter's lenses."""
+    chosen = ch03.segment_to_read(t)
+    given = t["codings"][t["codings"].segment_id == chosen]
+    a = sorted(given.query("coder == 'A'").code_id)
+    b = sorted(given.query("coder == 'B'").code_id)
+    if not (len(a) == 1 and a == b):
+        return False
+    row = codebook_codes(t).set_index("code_id").loc[a[0]]
+    keys = str(row.references).split(";")
+    return row.origin == "deductive" and any(key in ch03.LENSES for key in keys)
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "primer.md": {
         "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
@@ -289,6 +411,32 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         "the organisations paid by results are exactly the through-the-gate services": (
             funding_and_setting_coincide
         ),
+    },
+    "chapters/03-theorising-peer-mentoring.md": {
+        "most codes are deductive, and inductive codes sit beside deductive ones": (
+            inductive_codes_sit_beside_deductive_ones
+        ),
+        "the codes named for the lenses are deductive; four named codes are inductive": (
+            named_codes_deductive_and_four_inductive
+        ),
+        "practical action is the one inductive code that cites a work": (
+            only_practical_action_is_inductive_and_cited
+        ),
+        "a lens can become codes in several themes; few lens codes rest on one work": (
+            lenses_cross_themes
+        ),
+        "exclusion criteria draw borders across themes; 'collective voice' is a stray match": (
+            borders_cross_themes
+        ),
+    },
+    "exercises/03-theorising-peer-mentoring-exercises.md": {
+        "both coders gave the segment to read one code, built from a lens": (
+            ch03_segment_is_agreed_and_from_a_lens
+        ),
+        "practical action is inductive but cites a work": (
+            only_practical_action_is_inductive_and_cited
+        ),
+        "some borders are drawn both ways and some one way only": borders_both_ways_and_one_way,
     },
     "chapters/07-values-core-conditions.md": {
         "mentees' segments are more often coded listening and caring than mentors'": more(
