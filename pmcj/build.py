@@ -4,7 +4,7 @@ Before Sphinx runs, two mistakes that Jupyter Book would let through or bury are
 the file and what to do:
 
 - a page under ``chapters/``, ``exercises/`` or ``appendices/`` that ``_toc.yml`` does not list
-  (``only_build_toc_files`` makes Jupyter Book leave it out without a word), or a ``_toc.yml``
+  (the build leaves it out without a word: ``pmcj.sphinxext.toc``), or a ``_toc.yml``
   entry whose file does not exist;
 - a notebook that raises: the build stops at once with the notebook's file, the failing cell and
   the exception, instead of carrying on to a long log and a vaguer error at the end.
@@ -53,7 +53,7 @@ except ModuleNotFoundError as missing:
     )
 
 from pmcj.editions import Edition, edition  # noqa: F401 (Edition: tests build one)
-from pmcj.pages import notebook_paths, toc_files
+from pmcj.pages import code_fingerprint, notebook_paths, toc_files
 from pmcj.paths import ACTIVE_DATA_DIR, BUILD_DIR, CACHE_DIR, ROOT
 
 NOTEBOOK_READER = {"name": "myst_nb_md", "type": "plugin"}
@@ -69,7 +69,7 @@ class BuildStopped(Exception):
 def page_problems(root: Path = ROOT) -> list[str]:
     """Pages the book would silently leave out, and _toc.yml entries with no page: one line each.
 
-    Jupyter Book builds only what _toc.yml lists (``only_build_toc_files``), so a new chapter that
+    The book builds only what _toc.yml lists (``pmcj.sphinxext.toc``), so a new chapter that
     is not listed builds "successfully" without it. This is a few directory listings: fast enough
     to run before every build.
     """
@@ -115,15 +115,25 @@ def quiet_logger() -> logging.Logger:
 
 
 def fill_cache(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
-    """Execute every out-of-date notebook into the cache, two at a time; stop if any raises."""
+    """Execute every out-of-date notebook into the cache, two at a time; stop if any raises.
+
+    A stamp of the notebooks' code (``pmcj.pages.code_fingerprint``) written after a complete run
+    lets a prose edit skip jupyter-cache altogether: reading and hashing every notebook through it
+    took about a second of each rebuild. The stamp lives in the cache folder, so emptying the
+    cache (new data, ``make clean``) empties it too.
+    """
+    notebooks = notebook_paths(root)
+    if not notebooks:
+        return
+    stamp = cache_dir / "code-fingerprint.txt"
+    code = code_fingerprint(notebooks)
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == code:
+        return
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
 
     from pmcj.notebooks import execution_failure
 
-    notebooks = notebook_paths(root)
-    if not notebooks:
-        return
     cache = get_cache(str(cache_dir))
     for path in notebooks:
         cache.add_nb_to_project(str(path), read_data=NOTEBOOK_READER)
@@ -132,6 +142,7 @@ def fill_cache(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
     current = [str(path.absolute()) for path in notebooks]
     stale = [record.pk for record in cache.list_unexecuted(filter_uris=current)]
     if not stale:
+        stamp.write_text(code + "\n", encoding="utf-8")
         return
     print(f"build: executing {len(stale)} notebook(s) on 2 cores", flush=True)
     executor = load_executor("local-parallel", cache=cache, logger=quiet_logger())
@@ -154,6 +165,7 @@ def fill_cache(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> None:
         reports.append(failure.describe(root, f"  (the full traceback is in {shown})\n"))
     if reports:
         raise BuildStopped("\n\n".join(f"build: {report}" for report in reports))
+    stamp.write_text(code + "\n", encoding="utf-8")
 
 
 def reset_cache_for_new_data(cache_dir: Path, data_dir: Path = ACTIVE_DATA_DIR) -> None:
@@ -162,7 +174,7 @@ def reset_cache_for_new_data(cache_dir: Path, data_dir: Path = ACTIVE_DATA_DIR) 
     jupyter-cache keys outputs on a notebook's code alone, so after ``make data`` the pages would
     otherwise keep the old data's numbers.
     """
-    from pmcj.data.package import data_fingerprint
+    from pmcj.data.fingerprint import data_fingerprint
 
     stamp = cache_dir / "data-fingerprint.txt"
     current = data_fingerprint(data_dir)
@@ -281,6 +293,7 @@ def serve(port: int = 8000, host: str = "127.0.0.1") -> int:
         from sphinx_autobuild.server import RebuildServer
         from starlette.applications import Starlette
         from starlette.middleware import Middleware
+        from starlette.middleware.gzip import GZipMiddleware
         from starlette.routing import Mount, WebSocketRoute
         from starlette.staticfiles import StaticFiles
     except ModuleNotFoundError as missing:
@@ -306,7 +319,12 @@ def serve(port: int = 8000, host: str = "127.0.0.1") -> int:
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
             Mount("/", app=StaticFiles(directory=html, html=True), name="static"),
         ],
-        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
+        # Outermost first: compress what the reload script was injected into, as hosts compress
+        # (Lighthouse's phone scores depend on it; see pmcj.localserver).
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=512),
+            Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}"),
+        ],
         lifespan=watcher.lifespan,
     )
     print(

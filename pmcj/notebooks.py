@@ -20,6 +20,7 @@ later and vaguer one.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -296,6 +297,64 @@ def for_download(
         cell["id"] = f"cell-{index}"
     nbformat.validate(nb)
     return nb
+
+
+def book_facts(book: Book) -> str:
+    """What a page's conversion reads from the rest of the book, as text to hash."""
+    parts = [
+        json.dumps([book.labels, book.titles, book.downloads, book.site_url], sort_keys=True),
+        json.dumps({k: [v.term, v.definition] for k, v in book.glossary.items()}, sort_keys=True),
+    ]
+    parts += [path.read_text(encoding="utf-8") for path in book.bibfiles if path.is_file()]
+    return "\0".join(parts)
+
+
+def download_key(source: Path, keep_solutions: bool, book: Book) -> str:
+    """Everything a download depends on: its page, the book's facts, the data, the converter.
+
+    The cached outputs follow from the page's code and the data (the execution cache is per
+    edition and emptied when the data change), so the page's text and the data's fingerprint
+    stand for them; the generator's inputs (codebook, excerpt bank) feed the data pages' tables.
+    """
+    from pmcj.data.fingerprint import data_fingerprint
+    from pmcj.fingerprints import package_fingerprint
+    from pmcj.paths import ACTIVE_DATA_DIR, DATA_DIR
+
+    digest = hashlib.sha256()
+    for part in (
+        source.read_text(encoding="utf-8"),
+        str(keep_solutions),
+        book_facts(book),
+        data_fingerprint(ACTIVE_DATA_DIR),
+        package_fingerprint(),
+        *(path.read_text(encoding="utf-8") for path in sorted(DATA_DIR.glob("*.yml"))),
+    ):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def download_notebook(
+    source: Path, cache_dir: Path, keep_solutions: bool, book: Book | None = None
+) -> NotebookNode:
+    """``for_download(executed_notebook(...))``, remembered in the execution cache's folder.
+
+    Converting every notebook for the downloads and the student pack on every build took about
+    a third of a prose-edit rebuild (profiled on 2026-11-29); now only a page whose text, or
+    whose book-wide facts, data or converter changed is converted again. The remembered copy is
+    deleted with the execution cache.
+    """
+    book = book or Book.read(book_root(source))
+    kind = "solutions" if keep_solutions else "student"
+    folder = cache_dir / "downloads"
+    remembered = folder / f"{source.stem}-{kind}-{download_key(source, keep_solutions, book)}.ipynb"
+    if remembered.exists():
+        return nbformat.reads(remembered.read_text(encoding="utf-8"), as_version=4)
+    notebook = for_download(source, executed_notebook(source, cache_dir), keep_solutions, book)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"{source.stem}-{kind}-*.ipynb"):
+        old.unlink()
+    remembered.write_text(serialise(notebook), encoding="utf-8")
+    return notebook
 
 
 def serialise(notebook: NotebookNode) -> str:

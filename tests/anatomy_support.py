@@ -78,6 +78,9 @@ TYPED_NUMBER = re.compile(
 )
 """A number about the data typed into prose, which must instead be computed and glued."""
 
+PRIMER = "primer"
+"""The primer, "pandas and altair for qualitative data": every chapter's data section links it."""
+
 STEPS = {
     "opening": "The title and the 'At a glance' box",
     "outcomes": "Learning outcomes",
@@ -262,12 +265,17 @@ def chapter_problems(chapter: Chapter, root: Path = ROOT) -> list[str]:
     return problems
 
 
-def opening_problems(page: Page, number: int) -> list[str]:
+def opening_problems(page: Page, number: int | None) -> list[str]:
+    """The title, the 'At a glance' box, the orientation and any content note.
+
+    ``number`` is the chapter's; the primer has none, so its title carries no number.
+    """
     problems: list[str] = []
     title = next((h for h in page.headings if h.level == 1), None)
     if title is None:
-        return [f"{page.name}: no title; start the page with '# {number}. Title' {see('opening')}"]
-    if not title.title.startswith(f"{number}. "):
+        shown = f"{number}. Title" if number is not None else "Title"
+        return [f"{page.name}: no title; start the page with '# {shown}' {see('opening')}"]
+    if number is not None and not title.title.startswith(f"{number}. "):
         problems.append(
             f"{page.at(title.number)}: the title '{title.title}' must start with the chapter's "
             f"number, '{number}. ' {see('opening')}"
@@ -505,6 +513,15 @@ def data_problems(page: Page, number: int, label: Line | None, data: Heading | N
             "least one interactive in a way that teaches, with e.g. "
             f"alt.param(bind=alt.binding_select(...)) {see('data')}"
         )
+    if not any(
+        line.kind == "prose" and re.search(rf"\{{doc\}}`[^`]*\.\./{PRIMER}>?`", line.text)
+        for line in section
+    ):
+        problems.append(
+            f"{page.at(data.number)}: the data section does not link the primer; for readers new "
+            "to pandas, add a sentence such as 'New to pandas? The {doc}`primer <../primer>` "
+            f"shows each move this section uses, step by step.' {see('data')}"
+        )
     setup = [line for line in section if line.kind == "option" and "book-only" in line.text]
     if not setup:
         problems.append(
@@ -597,6 +614,72 @@ def ending_problems(page: Page, chapter: Chapter, data: Heading | None, root: Pa
     return problems
 
 
+# --- the primer ----------------------------------------------------------------------------------
+
+
+def primer_problems(chapter: Chapter, root: Path = ROOT) -> list[str]:
+    """What the primer shares with a chapter's anatomy, and what a primer needs besides.
+
+    Like a chapter: the 'At a glance' box, an orientation, a content note where one is due, 3 to
+    5 assessable learning outcomes, no number about the data typed into the prose, glossary terms
+    and citations that exist, the book-only cell that draws charts, and the synthetic-data caveat.
+    Unlike one: no narrative or chapter number, and its exercises sit on the page itself (the
+    exercise rules check them). "How to use this book" must send readers to it.
+    """
+    path = chapter.path
+    name = chapter.relative(path)
+    if not path.exists():
+        return [f"{name}: _toc.yml lists this page, but the file does not exist {see('toc')}"]
+    if not is_myst_notebook(path):
+        return [
+            f"{name}: the front matter does not make the page a MyST notebook (it needs the "
+            "jupytext 'format_name: myst' and 'kernelspec' lines) {see('opening')}"
+        ]
+    page = Page.read(path, chapter.root)
+    problems = opening_problems(page, None)
+    problems += outcome_problems(page, page.heading("Learning outcomes"))
+    problems += typed_number_problems(page)
+    fences = [line for line in page.lines if line.kind == "fence"]
+    if not any(re.search(r"\{admonition\}\s+Synthetic data", f.text) for f in fences):
+        problems.append(
+            f"{name}: add the synthetic-data caveat, ':::{{admonition}} Synthetic data' with "
+            f"':class: important' {see('data')}"
+        )
+    code = [line for line in page.lines if line.kind == "code"]
+    charts = [line for line in code if "alt.Chart(" in line.text]
+    setup = any("enable()" in line.text for line in code)
+    if charts and not (setup and any("book-only" in line.text for line in page.lines)):
+        problems.append(
+            f"{page.at(charts[0].number)}: the page draws charts; start with the cell tagged "
+            f"[remove-cell, book-only] that calls pmcj.altair_renderer.enable() {see('data')}"
+        )
+    terms = glossary_terms(root)
+    for number, body in roles(page.lines, "term"):
+        target = re.match(r"(?:.*?<)?([^<>]+?)>?$", body.strip())
+        term = (target.group(1) if target else body).strip().lower()
+        if term not in terms:
+            problems.append(
+                f"{page.at(number)}: '{term}' is linked with {{term}} but is not in glossary.md "
+                f"{see('glossary')}"
+            )
+    known = bibliography_keys(root)
+    for number, body in roles(page.lines, "cite"):
+        problems += [
+            f"{page.at(number)}: the citation key '{key.strip()}' is not in references.bib "
+            f"{see('narrative')}"
+            for key in re.split(r"[,;]\s*", body)
+            if key.strip() and key.strip() not in known
+        ]
+    guide = chapter.root / "how-to-use.md"
+    linked = rf"\{{doc\}}`(?:[^`]*<)?{re.escape(chapter.page)}>?`"
+    if guide.exists() and not re.search(linked, guide.read_text(encoding="utf-8")):
+        problems.append(
+            f"how-to-use.md does not link {name}; send readers new to Python to it with "
+            f"{{doc}}`... <{chapter.page}>`"
+        )
+    return problems
+
+
 # --- the exercise page ---------------------------------------------------------------------------
 
 
@@ -681,8 +764,14 @@ def solution_range(page: Page, label: str) -> tuple[int, int] | None:
     return (start, end) if end else None
 
 
-def exercise_problems(chapter: Chapter, page_name: str, root: Path = ROOT) -> list[str]:
-    """Everything about an exercise page that does not follow the pattern."""
+def exercise_problems(
+    chapter: Chapter, page_name: str, root: Path = ROOT, min_kinds: int = MIN_KINDS
+) -> list[str]:
+    """Everything about an exercise page that does not follow the pattern.
+
+    A chapter's exercise pages need ``MIN_KINDS`` kinds of exercise; the primer, whose exercises
+    sit on the page itself, asks for fewer (its two exercises are both data tasks).
+    """
     path = chapter.root / f"{page_name}.md"
     name = f"{page_name}.md"
     if not path.exists():
@@ -694,7 +783,7 @@ def exercise_problems(chapter: Chapter, page_name: str, root: Path = ROOT) -> li
             f"chapter 7's exercise page {see('exercises')}"
         ]
     page = Page.read(path, chapter.root)
-    number = chapter.number or 0
+    number = chapter.series or "0"
     exercises = read_exercises(page)
     problems: list[str] = []
     if not exercises:
@@ -702,13 +791,20 @@ def exercise_problems(chapter: Chapter, page_name: str, root: Path = ROOT) -> li
             f"{name}: no exercises; each starts with ````{{exercise-start}} Title, a ':label: "
             f"ex{number}-1' line and ````, and ends with ````{{exercise-end}} {see('exercises')}"
         ]
-    table = [
+    rows = [
         line
         for line in page.lines
         if line.number < exercises[0].start and line.kind == "prose" and line.text.startswith("|")
     ]
-    header = table[0].text.lower() if table else ""
-    if not all(word in header for word in ("kind", "level", "time")):
+    tables: list[list[Line]] = []  # runs of consecutive table lines (a page may have others)
+    for line in rows:
+        if tables and line.number == tables[-1][-1].number + 1:
+            tables[-1].append(line)
+        else:
+            tables.append([line])
+    columns = ("kind", "level", "time")
+    table = next((t for t in tables if all(w in t[0].text.lower() for w in columns)), [])
+    if not table:
         problems.append(
             f"{page.at(exercises[0].start)}: open the page with a table of the exercises, with "
             f"columns for kind, level and time, before the first exercise {see('exercises')}"
@@ -785,19 +881,18 @@ def exercise_problems(chapter: Chapter, page_name: str, root: Path = ROOT) -> li
                 f"teaching notes in a :::{{instructor-note}} block {see('exercises')}"
             )
         if exercise.kind == "data task":
-            problems += self_check_problems(page, exercise, number)
-    if len(kinds) < MIN_KINDS:
+            problems += self_check_problems(page, exercise, chapter.check_module or "ch00")
+    if len(kinds) < min_kinds:
         problems.append(
             f"{name}: the exercises are of {len(kinds)} kind(s) ({', '.join(sorted(kinds))}); a "
-            f"chapter needs at least {MIN_KINDS} of: {', '.join(EXERCISE_KINDS)} "
+            f"chapter needs at least {min_kinds} of: {', '.join(EXERCISE_KINDS)} "
             f"{see('exercises')}"
         )
     return problems
 
 
-def self_check_problems(page: Page, exercise: Exercise, number: int) -> list[str]:
+def self_check_problems(page: Page, exercise: Exercise, module_name: str) -> list[str]:
     """A data task's placeholder calls its check, and the check exists and is guarded."""
-    module_name = f"ch{number:02d}"
     function = exercise.label.replace("-", "_")
     call = f"{module_name}.{function}("
     body = page.between(exercise.start, exercise.end)

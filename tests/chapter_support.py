@@ -16,6 +16,7 @@ from typing import Any
 import jupytext
 import yaml
 
+from pmcj.pages import LETTERED, check_module, exercise_series
 from pmcj.paths import ROOT
 
 SOLUTION = re.compile(
@@ -108,6 +109,21 @@ class Chapter:
     def id(self) -> str:
         return Path(self.page).name
 
+    @property
+    def series(self) -> str | None:
+        """What its exercise labels carry after ``ex``: '7' for Chapter 7, 'p' for the primer."""
+        return exercise_series(self.exercises[0] if self.exercises else self.page)
+
+    @property
+    def check_module(self) -> str | None:
+        """Its self-checks' module in ``pmcj.checks``: 'ch07', or 'primer' for the primer."""
+        return check_module(self.exercises[0] if self.exercises else self.page)
+
+    @property
+    def pages(self) -> list[str]:
+        """The page and its exercise pages, each once (the primer holds its own exercises)."""
+        return list(dict.fromkeys([self.page, *self.exercises]))
+
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
@@ -142,6 +158,22 @@ def toc_chapters(root: Path = ROOT) -> list[Chapter]:
         exercises = tuple(s for s in sections if s.startswith("exercises/"))
         chapters.append(Chapter(page=page, exercises=exercises, root=root))
     return chapters
+
+
+def toc_lettered_pages(root: Path = ROOT) -> list[Chapter]:
+    """Every page of ``pmcj.pages.LETTERED`` in _toc.yml (the primer), as a Chapter whose
+    exercises are on the page itself: the exercise rules and tests apply to it as to a chapter's
+    exercise page, the chapter's own anatomy does not."""
+    listed = {str(entry["file"]).removesuffix(".md") for entry in toc_entries(root / "_toc.yml")}
+    return [Chapter(page=page, exercises=(page,), root=root) for page in LETTERED if page in listed]
+
+
+def toc_pages_with_exercises(root: Path = ROOT) -> list[str]:
+    """Every page in _toc.yml that holds exercises: the exercise pages and lettered pages."""
+    return [
+        *toc_exercise_pages(root),
+        *(chapter.page for chapter in toc_lettered_pages(root)),
+    ]
 
 
 def toc_exercise_pages(root: Path = ROOT) -> list[str]:

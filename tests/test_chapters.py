@@ -1,9 +1,11 @@
 """Every chapter in _toc.yml has the anatomy of a chapter: adding one adds no test file.
 
 The chapters are read from _toc.yml (pages under ``chapters/`` with their exercise pages as sections
-beneath them), and every test here runs once per chapter. The rules are in
-``tests/anatomy_support.py`` and CONTRIBUTING.md states the same ones ("Adding a chapter"); a
-failure names the file, the line and what to do, all problems of a page at once.
+beneath them), and every test here runs once per chapter. The primer, a page of "Using this book"
+that holds its own two exercises (``pmcj.pages.LETTERED``), is held to the exercise rules and
+tests like a chapter's exercise page, and to the parts of a chapter's anatomy that fit a primer.
+The rules are in ``tests/anatomy_support.py`` and CONTRIBUTING.md states the same ones ("Adding a
+chapter"); a failure names the file, the line and what to do, all problems of a page at once.
 
 Tests of the sources run in seconds without a build (``make anatomy``); those marked ``build`` read
 the editions and the student pack that ``make test`` builds first.
@@ -37,12 +39,22 @@ from tests.chapter_support import (
     probes,
     run_cell,
     toc_chapters,
+    toc_lettered_pages,
     visible_text,
 )
 
 CHAPTERS = toc_chapters()
+LETTERED_PAGES = toc_lettered_pages()
+WITH_EXERCISES = CHAPTERS + LETTERED_PAGES
 PACK_FOLDER = "peer-mentoring-student-pack"
 each_chapter = pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.id for c in CHAPTERS])
+# Every chapter, and every lettered page (the primer), with the exercises it holds.
+each_with_exercises = pytest.mark.parametrize(
+    "chapter", WITH_EXERCISES, ids=[c.id for c in WITH_EXERCISES]
+)
+each_lettered_page = pytest.mark.parametrize(
+    "chapter", LETTERED_PAGES, ids=[c.id for c in LETTERED_PAGES]
+)
 
 
 def fail_with(what: str, problems: list[str]) -> None:
@@ -67,19 +79,46 @@ def test_chapter_page_has_the_anatomy_of_a_chapter(chapter: Chapter) -> None:
     fail_with(f"{chapter.page}.md", anatomy.chapter_problems(chapter))
 
 
-@each_chapter
+@each_with_exercises
 def test_exercise_pages_give_kind_level_minutes_and_a_solution(chapter: Chapter) -> None:
-    problems = [p for page in chapter.exercises for p in anatomy.exercise_problems(chapter, page)]
+    kinds = anatomy.MIN_KINDS if chapter.number is not None else 1
+    problems = [
+        p
+        for page in chapter.exercises
+        for p in anatomy.exercise_problems(chapter, page, min_kinds=kinds)
+    ]
     fail_with(" and ".join(f"{page}.md" for page in chapter.exercises) or chapter.page, problems)
 
 
+@each_lettered_page
+def test_the_primer_has_the_anatomy_of_a_primer(chapter: Chapter) -> None:
+    fail_with(f"{chapter.page}.md", anatomy.primer_problems(chapter))
+
+
 def check_label(code: str) -> str | None:
-    """The exercise whose check a cell calls (``ch07.ex7_1(`` is ex7-1)."""
-    match = re.search(r"\bch\d+\.(ex\d+)_(\d+)\(", code)
+    """The exercise whose check a cell calls (``ch07.ex7_1(`` is ex7-1, ``primer.exp_1(`` exp-1)."""
+    match = re.search(r"\b\w+\.(ex(?:\d+|[a-z]))_(\d+)\(", code)
     return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
-@each_chapter
+def run_or_expect_error(code: str, tags: set[str], namespace: dict) -> object:
+    """Run a cell as Jupyter would; one tagged ``raises-exception`` must raise.
+
+    The primer shows two error messages on purpose, in cells tagged ``raises-exception``: if
+    such a cell stops raising, its text is wrong. IPython magics (``%xmode``, which changes how
+    Jupyter prints an error) are left out: they are not Python, and change no result.
+    """
+    python = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith("%"))
+    if "raises-exception" not in tags:
+        return run_cell(python, namespace) if python.strip() else None
+    try:
+        run_cell(python, namespace)
+    except Exception:  # noqa: BLE001 - the cell is there to show an error
+        return None
+    raise AssertionError("a cell tagged raises-exception ran without an error; revise its text")
+
+
+@each_with_exercises
 def test_every_worked_solution_passes_its_check_and_placeholders_do_not(chapter: Chapter) -> None:
     problems: list[str] = []
     for path in chapter.exercise_paths:
@@ -94,7 +133,7 @@ def test_every_worked_solution_passes_its_check_and_placeholders_do_not(chapter:
             if "book-only" in tags:
                 continue
             try:
-                value = run_cell(code, namespace)
+                value = run_or_expect_error(code, tags, namespace)
             except Exception as error:  # noqa: BLE001 - reported with the cell, then stop
                 first = next((line for line in code.splitlines() if line.strip()), "")
                 problems.append(
@@ -132,11 +171,11 @@ def test_every_worked_solution_passes_its_check_and_placeholders_do_not(chapter:
 
 
 def chapter_sources(chapter: Chapter) -> list[Path]:
-    return [chapter.path, *[p for p in chapter.exercise_paths if p.exists()]]
+    return list(dict.fromkeys([chapter.path, *[p for p in chapter.exercise_paths if p.exists()]]))
 
 
 def chapter_pages(chapter: Chapter) -> list[str]:
-    return [chapter.page, *chapter.exercises]
+    return chapter.pages
 
 
 def hidden_probes(chapter: Chapter) -> list[str]:
@@ -157,7 +196,7 @@ def hidden_probes(chapter: Chapter) -> list[str]:
 
 
 @pytest.mark.build
-@each_chapter
+@each_with_exercises
 def test_student_edition_has_no_solution_or_instructor_text(chapter: Chapter) -> None:
     html = built_html()
     shown = " ".join(visible_text(html / f"{page}.html") for page in chapter_pages(chapter))
@@ -171,7 +210,7 @@ def test_student_edition_does_not_copy_the_sources() -> None:
 
 
 @pytest.mark.build
-@each_chapter
+@each_with_exercises
 def test_instructor_edition_has_every_solution_and_note(chapter: Chapter) -> None:
     pages = [built_instructor_html() / f"{page}.html" for page in chapter_pages(chapter)]
     shown = " ".join(visible_text(page) for page in pages)
@@ -201,12 +240,23 @@ def test_every_chart_has_a_description_and_one_is_interactive(chapter: Chapter) 
     assert '"bind":' in chapter_html, f"{chapter.page} needs an interactive chart with a control"
 
 
+@pytest.mark.build
+@each_lettered_page
+def test_the_primers_charts_are_described(chapter: Chapter) -> None:
+    for edition in (built_html(), built_instructor_html()):
+        text = (edition / f"{chapter.page}.html").read_text(encoding="utf-8")
+        figures = text.count('<figure class="pmcj-chart">')
+        described = re.findall(r'<p class="pmcj-chart-description">([^<]{30,})</p>', text)
+        assert figures >= 1, f"{chapter.page}: no chart"
+        assert figures == len(described), f"{chapter.page}: a chart has no (or a short) description"
+
+
 def downloaded(edition: Path, page: str) -> nbformat.NotebookNode:
     return nbformat.read(edition / "_downloads" / "notebooks" / f"{Path(page).name}.ipynb", 4)
 
 
 @pytest.mark.build
-@each_chapter
+@each_with_exercises
 def test_downloads_are_executed_notebooks_linked_from_their_pages(chapter: Chapter) -> None:
     for page in chapter_pages(chapter):
         notebook = downloaded(built_html(), page)
@@ -275,7 +325,7 @@ for name in sys.argv[1:]:
 
 
 @pytest.mark.build
-@each_chapter
+@each_with_exercises
 def test_student_pack_has_no_solutions_and_runs_top_to_bottom(chapter: Chapter, pack: Path) -> None:
     notebooks = [f"{Path(page).name}.ipynb" for page in chapter_pages(chapter)]
     text = " ".join((pack / name).read_text(encoding="utf-8") for name in notebooks)
@@ -288,7 +338,7 @@ def test_student_pack_has_no_solutions_and_runs_top_to_bottom(chapter: Chapter, 
 @pytest.mark.build
 def test_every_other_page_notebook_runs_in_the_pack(pack: Path) -> None:
     """About the data and any other page with code: its download runs in the pack too."""
-    in_chapters = {f"{Path(p).name}.ipynb" for c in CHAPTERS for p in chapter_pages(c)}
+    in_chapters = {f"{Path(p).name}.ipynb" for c in WITH_EXERCISES for p in chapter_pages(c)}
     others = [f"{p.stem}.ipynb" for p in notebook_paths(ROOT)]
     others = [name for name in others if name not in in_chapters]
     assert "about-the-data.ipynb" in others
@@ -400,6 +450,14 @@ def test_a_chapter_without_its_glance_box_or_content_note_is_told_what_to_add(
     problems = anatomy.chapter_problems(fixture_chapter(tmp_path, text))
     assert any("put the 'At a glance' box" in p for p in problems), problems
     assert any("so it needs a content note" in p for p in problems), problems
+
+
+def test_a_data_section_that_does_not_link_the_primer_is_told_what_to_add(tmp_path: Path) -> None:
+    text = re.sub(r"\{doc\}`[^`]*\.\./primer>?`", "the primer", pattern_text())
+    problems = anatomy.chapter_problems(fixture_chapter(tmp_path, text))
+    assert any("does not link the primer" in p for p in problems), problems
+    linked = anatomy.chapter_problems(fixture_chapter(tmp_path, pattern_text()))
+    assert not any("does not link the primer" in p for p in linked), linked
 
 
 def test_an_exercise_without_level_or_minutes_fails_with_its_line(tmp_path: Path) -> None:

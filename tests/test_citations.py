@@ -94,6 +94,8 @@ def test_citations_in_the_text_are_author_date(bib: BibliographyData) -> None:
     assert cite(bib, "ts", "buck2021feels") == "Buck, Tomczak and Quinn (2021)"
     assert cite(bib, "t", "corcoran2018penal") == "Corcoran et al. (2018)"  # "and others"
     assert cite(bib, "author", "corcoran2018penal") == "Corcoran et al."
+    # The downloads label works from cited_as: "and others" is "et al." there too.
+    assert citations.cited_as(bib.entries["corcoran2018penal"]) == ("Corcoran", "et al.")
     assert cite(bib, "yearpar", "moj2013strategy") == "(2013b)"
 
 
@@ -123,6 +125,8 @@ def test_reference_list_is_alphabetical_by_author_then_year(bib: BibliographyDat
     # A work without an author goes under its title: O'Connor < Offender Rehabilitation Act.
     assert ordered.index("oconnor2020intercoder") < ordered.index("ora2014")
     assert ordered.index("ora2014") < ordered.index("paternoster2009desistance")
+    # "and others" sorts as the "et al." the list shows, before a named second author.
+    assert ordered.index("corcoran2018penal") < ordered.index("corcoran2019alice")
 
 
 def built_sites() -> list[tuple[str, Path]]:

@@ -168,7 +168,9 @@ def run_all(page: Any, timeout_s: float = 180) -> str:
     # Run All before the kernel is ready opens a kernel dialog and runs nothing: wait for it.
     page.wait_for_function(f"() => ({STATE})().startsWith('idle ')", timeout=60_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length === 0")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{DRAWN}').length === 0", timeout=120_000
+    )
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     deadline = time.monotonic() + timeout_s
     state = page.evaluate(STATE)

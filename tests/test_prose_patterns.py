@@ -18,15 +18,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmcj.checks import ch01, ch04
+from pmcj.checks import ch01, ch03, ch04
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
+from pmcj.pages import toc_files
 from pmcj.paths import ROOT
 from tests.data_support import (
     DEFAULTS,
     VARIANT_SEEDS,
     cohen_kappa,
     generated,
+    lead_codings_with_roles,
     share_of_role_segments,
     tables_for_seed,
     unit_vectors,
@@ -107,6 +109,253 @@ def wider_by_sources_and_people(t: Tables) -> bool:
     of_sources = by.source_id.nunique() / segs.source_id.nunique()
     of_people = by.speaker_id.nunique() / segs.speaker_id.nunique()
     return bool((of_sources > of_segments).all() and (of_people > of_segments).all())
+
+
+def focus_groups_apart(t: Tables) -> bool:
+    """Focus-group members speak only in focus groups, and nobody else speaks in them."""
+    talk = (
+        t["segments"]
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["sources"][["source_id", "source_type"]], on="source_id")
+    )
+    in_groups = talk.source_type.astype(str) == "focus_group"
+    members = talk.role.astype(str) == "focus_group"
+    return bool((in_groups == members).all())
+
+
+def theme_shares_exceed_the_whole(role: str) -> Callable[[Tables], bool]:
+    """The shares of a role's segments carrying each theme add up to more than the whole."""
+    return lambda t: bool(theme_shares_of(t, role).sum() > 1)
+
+
+def theme_shares_of(t: Tables, role: str) -> pd.Series:
+    lead = lead_codings_with_roles(t)
+    lead = lead[lead.role.astype(str) == role]
+    spoken = t["segments"].speaker_id.map(t["participants"].set_index("participant_id").role)
+    return lead.groupby("theme").segment_id.nunique() / (spoken.astype(str) == role).sum()
+
+
+def funding_and_setting_coincide(t: Tables) -> bool:
+    """The organisations paid by results are exactly the through-the-gate services."""
+    o = t["organisations"]
+    pbr = set(o.loc[o.funding_model == "payment_by_results", "setting"])
+    gate = set(o.loc[o.setting == "through_the_gate", "funding_model"])
+    return pbr == {"through_the_gate"} and gate == {"payment_by_results"}
+
+
+def mentor_posts(t: Tables) -> pd.DataFrame:
+    return (
+        t["organisations"]
+        .groupby("funding_model")[["paid_mentor_posts", "volunteer_mentor_posts"]]
+        .sum()
+    )
+
+
+def posts_as_designed(t: Tables) -> bool:
+    """Volunteer posts outnumber paid ones overall, under grants and mixed funding; paid posts
+    outnumber volunteer ones under payment by results."""
+    posts = mentor_posts(t)
+    paid, volunteer = posts.paid_mentor_posts, posts.volunteer_mentor_posts
+    return bool(
+        volunteer.sum() > paid.sum()
+        and volunteer["grant"] > paid["grant"]
+        and volunteer["mixed"] > paid["mixed"]
+        and paid["payment_by_results"] > volunteer["payment_by_results"]
+    )
+
+
+def spoken_by_organisation(t: Tables) -> pd.DataFrame:
+    """Every segment with its speaker's role and its source's organisation's attributes."""
+    return (
+        t["segments"][["segment_id", "source_id", "speaker_id"]]
+        .merge(t["sources"][["source_id", "organisation_id"]], on="source_id")
+        .merge(
+            t["participants"][["participant_id", "role"]],
+            left_on="speaker_id",
+            right_on="participant_id",
+        )
+        .merge(t["organisations"], on="organisation_id")
+    )
+
+
+def focus_groups_lean_mixed(t: Tables) -> bool:
+    """One mixed-funded organisation hosts more focus groups than any other, and focus-group
+    members speak a larger share of the mixed-funded organisations' segments than of the others'."""
+    hosts = t["sources"].query("source_type == 'focus_group'").merge(t["organisations"])
+    per_host = hosts.groupby("name").focus_group_id.nunique()
+    top = t["organisations"].set_index("name").loc[per_host.idxmax(), "funding_model"]
+    unique_top = (per_host == per_host.max()).sum() == 1
+    spoken = spoken_by_organisation(t)
+    focus = spoken.role.eq("focus_group").groupby(spoken.funding_model).mean()
+    return bool(
+        top == "mixed"
+        and unique_top
+        and focus["mixed"] > focus["grant"]
+        and focus["mixed"] > focus["payment_by_results"]
+    )
+
+
+def targets_lean_results(t: Tables) -> bool:
+    """Segments coded targets take a larger share of the talk under payment by results."""
+    spoken = spoken_by_organisation(t)
+    coded = t["codings"].query("coder == 'A' and code_id == 'targets'").segment_id
+    share = spoken.segment_id.isin(coded).groupby(spoken.funding_model).mean()
+    return bool(
+        share["payment_by_results"] > share["grant"]
+        and share["payment_by_results"] > share["mixed"]
+    )
+
+
+def stopping_spread_over_weeks(t: Tables) -> bool:
+    """Mentees who stop do so in at least ten different weeks, none holding over a quarter."""
+    last = t["sessions"].sort_values("week").groupby("mentee_id").tail(1)
+    stopped = last[~last.still_engaged.astype(bool)]
+    per_week = stopped.groupby("week").size()
+    return bool(per_week.size >= 10 and 4 * per_week.max() <= len(stopped))
+
+
+def most_still_in_contact_had_slipped(t: Tables) -> bool:
+    """Most mentees still in contact at the end of their log had slipped up at least once."""
+    s = t["sessions"]
+    weeks = s.week.max()
+    stayed = s[(s.week == weeks) & s.still_engaged.astype(bool)].mentee_id
+    slipped = set(s.loc[s.slip_up != "none", "mentee_id"])
+    return bool(stayed.isin(slipped).mean() > 0.5)
+
+
+def volunteer_posts_match_people(t: Tables) -> bool:
+    """Every funding model's volunteer posts equal its volunteer mentors."""
+    people = t["participants"].merge(t["organisations"], on="organisation_id")
+    mentors = people.query("role == 'mentor' and mentor_paid_status == 'volunteer'")
+    counts = mentors.groupby("funding_model").size()
+    posts = mentor_posts(t).volunteer_mentor_posts
+    return bool(counts.reindex(posts.index, fill_value=0).eq(posts).all())
+
+
+def codebook_codes(t: Tables) -> pd.DataFrame:
+    codes = t["codes"].astype({"code_id": str, "level": str, "theme": str})
+    return codes[codes.level == "code"].astype({"origin": str})
+
+
+def inductive_codes_sit_beside_deductive_ones(t: Tables) -> bool:
+    """Most codes are deductive, and every theme with an inductive code has deductive ones too."""
+    book = codebook_codes(t)
+    inductive = book[book.origin == "inductive"]
+    deductive_themes = set(book.loc[book.origin == "deductive", "theme"])
+    return len(inductive) < len(book) / 2 and set(inductive.theme) <= deductive_themes
+
+
+NAMED_IN_CH03 = [
+    "stigma",
+    "been_there",
+    "giving_back",
+    "new_identity",
+    "dialogue",
+    "self_direction",
+    "boundaries",
+    "role_model",
+    "non_judgement",
+    "emotional_toil",
+    "low_pay",
+    "politicisation",
+    "voice",
+    "tokenism_shame",
+    "precarity",
+    "professionalisation",
+    "structural_barriers",
+]
+
+
+def named_codes_deductive_and_four_inductive(t: Tables) -> bool:
+    """Every code the narrative names for a lens is deductive; the inductive codes are the four
+    the narrative lists."""
+    origin = codebook_codes(t).set_index("code_id").origin
+    inductive = set(origin[origin == "inductive"].index)
+    return bool((origin[NAMED_IN_CH03] == "deductive").all()) and inductive == {
+        "practical_action",
+        "trust",
+        "setback",
+        "non_linear",
+    }
+
+
+def only_practical_action_is_inductive_and_cited(t: Tables) -> bool:
+    book = codebook_codes(t)
+    cited = book[(book.origin == "inductive") & book.references.notna()]
+    return list(cited.code_id) == ["practical_action"]
+
+
+def lens_codes_frame(t: Tables) -> pd.DataFrame:
+    """One row per (code, lens) pair, for the codes that cite one of the chapter's lenses."""
+    book = codebook_codes(t)
+    book = book.assign(works=book.references.str.count(";").add(1).fillna(0))
+    cited = book.assign(key=book.references.str.split(";")).explode("key")
+    return cited[cited.key.isin(list(ch03.LENSES))]
+
+
+def lenses_cross_themes(t: Tables) -> bool:
+    """Charlton's lens became voice (agency) and politicisation (power); fewer than half the lens
+    codes cite one work, non-judgement among them."""
+    lens = lens_codes_frame(t)
+    charlton = lens[lens.key == "charlton1998nothing"]
+    codes = lens.drop_duplicates("code_id")
+    single = codes[codes.works == 1]
+    return bool(
+        dict(zip(charlton.code_id, charlton.theme, strict=True))
+        == {"voice": "agency", "politicisation": "power"}
+        and "non_judgement" in set(single.code_id)
+        and len(single) < len(codes) / 2
+    )
+
+
+def code_borders(t: Tables) -> pd.DataFrame:
+    """(code, neighbour) pairs: code ids named in a code's when_not_to_use, as Chapter 3 finds."""
+    book = codebook_codes(t)
+    words = book.when_not_to_use.str.findall(r"\b[a-z][a-z0-9_]*\b")
+    found = book[["code_id", "theme"]].assign(neighbour=words).explode("neighbour")
+    found = found[found.neighbour.isin(book.code_id) & (found.neighbour != found.code_id)]
+    found = found.drop_duplicates()
+    return found.assign(neighbour_theme=found.neighbour.map(book.set_index("code_id").theme))
+
+
+def borders_cross_themes(t: Tables) -> bool:
+    """'collective voice' is read as the code voice; stigma's rule names codes in change, power
+    and values only; every theme's rules name codes in other themes."""
+    found = code_borders(t)
+    stray = found[(found.code_id == "professionalisation") & (found.neighbour == "voice")]
+    stigma = found[found.code_id == "stigma"]
+    across = found[found.theme != found.neighbour_theme]
+    themes = set(codebook_codes(t).theme)
+    return bool(
+        len(stray) == 1
+        and set(stigma.neighbour_theme) == {"change", "power", "values"}
+        and set(across.theme) == themes
+    )
+
+
+def borders_both_ways_and_one_way(t: Tables) -> bool:
+    found = code_borders(t)
+    pairs = set(zip(found.code_id, found.neighbour, strict=True))
+    both = {pair for pair in pairs if pair[::-1] in pairs}
+    return bool(both) and bool(pairs - both)
+
+
+def ch03_segment_is_agreed_and_from_a_lens(t: Tables) -> bool:
+    """The segment exercise 3.1 shows: both coders gave it the same single, deductive code, whose
+    definition cites one of the chapter's lenses."""
+    chosen = ch03.segment_to_read(t)
+    given = t["codings"][t["codings"].segment_id == chosen]
+    a = sorted(given.query("coder == 'A'").code_id)
+    b = sorted(given.query("coder == 'B'").code_id)
+    if not (len(a) == 1 and a == b):
+        return False
+    row = codebook_codes(t).set_index("code_id").loc[a[0]]
+    keys = str(row.references).split(";")
+    return row.origin == "deductive" and any(key in ch03.LENSES for key in keys)
 
 
 def disagreements_by_side(t: Tables) -> tuple[int, int]:
@@ -212,6 +461,21 @@ def single_code_intervals_wide(t: Tables) -> bool:
 
 
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
+    "primer.md": {
+        "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
+        "every segment's speaker is a participant": lambda t: bool(
+            t["segments"].speaker_id.isin(t["participants"].participant_id).all()
+        ),
+        "focus-group members speak only in focus groups, and nobody else does": (
+            focus_groups_apart
+        ),
+        "mentors' theme shares add up to more than the whole": theme_shares_exceed_the_whole(
+            "mentor"
+        ),
+        "mentees' theme shares add up to more than the whole (exercise P.2's solution)": (
+            theme_shares_exceed_the_whole("mentee")
+        ),
+    },
     "chapters/01-introduction.md": {
         "some segments carry codes from more than one theme": segments_carry_several_themes,
         "mentors' segments carry identity more often than mentees'": lambda t: bool(
@@ -230,6 +494,55 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         "every theme reaches a larger share of sources and of people than of segments": (
             wider_by_sources_and_people
         ),
+    },
+    "chapters/02-penal-voluntary-sector-desistance.md": {
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
+        ),
+        "volunteer posts outnumber paid ones except under payment by results": posts_as_designed,
+        "a mixed-funded organisation hosts the most focus groups, so focus-group members speak "
+        "more of mixed-funded talk": focus_groups_lean_mixed,
+        "talk of targets takes a larger share of segments under payment by results": (
+            targets_lean_results
+        ),
+        "mentees who stop do so in many different weeks": stopping_spread_over_weeks,
+        "most mentees still in contact at the end had slipped up at least once": (
+            most_still_in_contact_had_slipped
+        ),
+    },
+    "exercises/02-penal-voluntary-sector-desistance-exercises.md": {
+        "volunteer posts equal the volunteer mentors in every funding model": (
+            volunteer_posts_match_people
+        ),
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
+        ),
+    },
+    "chapters/03-theorising-peer-mentoring.md": {
+        "most codes are deductive, and inductive codes sit beside deductive ones": (
+            inductive_codes_sit_beside_deductive_ones
+        ),
+        "the codes named for the lenses are deductive; four named codes are inductive": (
+            named_codes_deductive_and_four_inductive
+        ),
+        "practical action is the one inductive code that cites a work": (
+            only_practical_action_is_inductive_and_cited
+        ),
+        "a lens can become codes in several themes; few lens codes rest on one work": (
+            lenses_cross_themes
+        ),
+        "exclusion criteria draw borders across themes; 'collective voice' is a stray match": (
+            borders_cross_themes
+        ),
+    },
+    "exercises/03-theorising-peer-mentoring-exercises.md": {
+        "both coders gave the segment to read one code, built from a lens": (
+            ch03_segment_is_agreed_and_from_a_lens
+        ),
+        "practical action is inductive but cites a work": (
+            only_practical_action_is_inductive_and_cited
+        ),
+        "some borders are drawn both ways and some one way only": borders_both_ways_and_one_way,
     },
     "chapters/04-research-field.md": {
         "more disagreements are the lead coder's alone than the second coder's alone": lambda t: (
@@ -292,10 +605,13 @@ def test_pattern_holds_on_the_default_seed_and_every_variant(page, what, holds) 
 
 def test_every_guarded_page_is_listed() -> None:
     """A page with a "revise the ..." guard states a pattern, so it needs its patterns here."""
+    pages = [path for folder in ("chapters", "exercises") for path in (ROOT / folder).glob("*.md")]
+    # The primer and the book's other pages outside those folders, as _toc.yml lists them.
+    pages += [ROOT / f"{name}.md" for name in toc_files() if "/" not in name]
+    pages = [path for path in pages if path.exists()]
     guarded = {
         path.relative_to(ROOT).as_posix()
-        for folder in ("chapters", "exercises")
-        for path in (ROOT / folder).glob("*.md")
+        for path in pages
         if re.search(r"assert .*revise the|the solution to ex", path.read_text(encoding="utf-8"))
     }
     assert guarded <= set(PATTERNS), f"add these pages' patterns here: {guarded - set(PATTERNS)}"

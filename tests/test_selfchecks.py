@@ -1,11 +1,12 @@
 """Every self-check of every chapter, on the book's data and on every class-variant seed.
 
-The checks are found, not listed: every ``pmcj/checks/chNN.py`` module's guarded functions, and its
-``TASKS`` declarations for the data tasks. A chapter that declares its tasks and typical mistakes
-is tested here without new test code: right answers in every equivalent form are accepted; every
-declared mistake differs from the right answer on every seed and gets its own hint; counts,
-rounded values and misspelt or missing labels get their hints; a slip of a single count is never
-accepted; no hint shows the expected numbers; nothing a student types produces a traceback.
+The checks are found, not listed: every ``pmcj/checks/chNN.py`` module's guarded functions (and
+those of the primer's ``pmcj/checks/primer.py``), and its ``TASKS`` declarations for the data
+tasks. A chapter that declares its tasks and typical mistakes is tested here without new test
+code: right answers in every equivalent form are accepted; every declared mistake differs from
+the right answer on every seed and gets its own hint; counts, rounded values and misspelt or
+missing labels get their hints; a slip of a single count is never accepted; no hint shows the
+expected numbers; nothing a student types produces a traceback.
 
 Tasks that ask for counts (``CountTask``) or for one option among a few (``ChoiceTask``) are tested
 the same way: the right answer in every equivalent form or spelling is accepted; every declared
@@ -50,6 +51,7 @@ from pmcj.checks.feedback import (
     word_key,
 )
 from pmcj.data.generate import DEFAULT_SEED
+from pmcj.pages import LETTERED, check_module
 from tests.data_support import VARIANT_SEEDS, tables_for_seed
 
 Tables = dict[str, pd.DataFrame]
@@ -57,12 +59,14 @@ Answer = pd.Series | pd.DataFrame
 
 
 def check_modules() -> list[ModuleType]:
-    """Every chapter's check module, ``pmcj/checks/chNN.py``."""
+    """Every chapter's check module, ``pmcj/checks/chNN.py``, and those of the lettered pages
+    outside the chapters (``pmcj/checks/primer.py``, named in ``pmcj.pages.LETTERED``)."""
     names = [m.name for m in pkgutil.iter_modules(pmcj.checks.__path__)]
+    lettered = {check_module(page) for page in LETTERED}
     return [
         importlib.import_module(f"pmcj.checks.{name}")
         for name in sorted(names)
-        if re.fullmatch(r"ch\d+", name)
+        if re.fullmatch(r"ch\d+", name) or name in lettered
     ]
 
 
@@ -199,6 +203,13 @@ def test_checks_are_found_and_every_declared_task_is_a_check() -> None:
             )
             hints = [mistake.hint for mistake in task.mistakes]
             assert len(set(hints)) == len(hints), f"{name}: two mistakes share a hint"
+
+
+def test_the_lettered_pages_checks_are_found() -> None:
+    """The primer's checks are tested like a chapter's (its module is not named chNN)."""
+    found = {short(module) for module in MODULES}
+    missing = [check_module(page) for page in LETTERED if check_module(page) not in found]
+    assert not missing, f"no check module found for {missing}"
 
 
 def answers_to_try(task: Any, tables: Tables) -> list[Any]:

@@ -147,7 +147,9 @@ def tool_env(clone: Path) -> dict[str, str]:
     env["PYTHONPATH"] = str(clone) + (
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
     )
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Python caches compiled modules as a contributor's machine does (the clone is deleted
+    # afterwards): without it every build compiles the book's own package from source again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PMCJ_SITE_DIR", None)  # the tests must read the clone's site, not an override
     return env
 
@@ -493,6 +495,8 @@ def measure(report: Report, clone: Path) -> None:
             "the execution cache must only depend on code cells"
         )
 
+    template_prose_steps(report, clone, prose_page)
+
     found = notebooks(clone)
     code = Step("rebuild after a one-line code edit", expected_executed=1)
     report.steps.append(code)
@@ -519,6 +523,57 @@ def measure(report: Report, clone: Path) -> None:
         print(f"bench: {error}", file=sys.stderr)
 
     report.pages, report.static = page_weights(clone / "_build" / "html")
+
+
+PROSE_REPEATS = 3
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def template_prose_steps(report: Report, clone: Path, prose_page: Path) -> None:
+    """Prose rebuilds of the book and of the bare `jupyter-book create` template, side by side.
+
+    Issue 11 asks for a prose-edit rebuild no slower than the bare template's, measured in the
+    same run. Each is timed PROSE_REPEATS times, alternating, and the medians are compared, so a
+    burst of load on a shared machine cannot favour either.
+    """
+    template = clone.parent / "template"
+    jb = str(Path(VENV_PYTHON).parent / "jupyter-book")
+    created = run_timed([jb, "create", str(template)], clone)
+    first = run_timed([jb, "build", str(template)], clone) if created[1] == 0 else created
+    ours_step = Step(f"prose rebuild, median of {PROSE_REPEATS} (this book)", expected_executed=0)
+    theirs_step = Step(f"prose rebuild, median of {PROSE_REPEATS} (bare Jupyter Book template)")
+    report.steps += [ours_step, theirs_step]
+    if first[1] != 0:
+        theirs_step.status = "failed"
+        report.problems.append("the bare template did not build:\n" + tail(first[2]))
+        return
+    ours: list[float] = []
+    theirs: list[float] = []
+    executed = 0
+    for _ in range(PROSE_REPEATS):
+        edit_prose(prose_page)
+        step = Step("prose")
+        build_step(step, clone)
+        ours.append(step.seconds or 0.0)
+        executed += step.notebooks_executed or 0
+        edit_prose(template / "markdown.md")
+        seconds, status, output = run_timed([jb, "build", str(template)], clone)
+        if status != 0:
+            raise BenchError("the bare template's rebuild failed:\n" + tail(output))
+        theirs.append(seconds)
+    ours_step.seconds, ours_step.notebooks_executed, ours_step.status = median(ours), executed, "ok"
+    theirs_step.seconds, theirs_step.status = median(theirs), "ok"
+    ours_step.note = "runs: " + ", ".join(f"{s:.1f}" for s in ours)
+    theirs_step.note = "runs: " + ", ".join(f"{s:.1f}" for s in theirs)
+    if median(ours) > median(theirs):
+        report.problems.append(
+            f"a prose rebuild takes {median(ours):.1f} s, the bare template's "
+            f"{median(theirs):.1f} s (issue 11 asks for no slower)"
+        )
 
 
 def on_sigterm(signum: int, frame: object) -> None:

@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 
 from pmcj.data.errors import DataError
+from pmcj.data.fingerprint import DESCRIPTOR, data_fingerprint  # noqa: F401 (re-exported)
 from pmcj.paths import ACTIVE_DATA_DIR
 
-DESCRIPTOR = "datapackage.json"
 TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 
 
@@ -309,23 +309,6 @@ def to_frame(resource: Resource, rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif field.type == "date":
             frame[field.name] = pd.to_datetime(column)
     return frame
-
-
-def data_fingerprint(data_dir: Path | str = ACTIVE_DATA_DIR) -> str:
-    """A hash of the data files' bytes: what notebook outputs depend on besides their code.
-
-    The build keys its execution cache and Sphinx's environment on it, so regenerating the data
-    (or pointing ``PMCJ_DATA`` at a variant) re-runs the notebooks instead of showing old numbers.
-    """
-    import hashlib
-
-    digest = hashlib.sha256()
-    folder = Path(data_dir)
-    for path in sorted([*folder.glob("*.csv"), folder / DESCRIPTOR]):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def load_all(data_dir: Path | str = ACTIVE_DATA_DIR) -> dict[str, pd.DataFrame]:

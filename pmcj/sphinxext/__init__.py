@@ -8,14 +8,14 @@ a meta description so search engines and link previews say what each page is.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from pmcj.data.package import data_fingerprint
+from pmcj.data.fingerprint import data_fingerprint
+from pmcj.fingerprints import package_fingerprint
 from pmcj.sphinxext.accessibility import setup_accessibility
 from pmcj.sphinxext.citations import setup_citations
 from pmcj.sphinxext.datadocs import setup_datadocs
@@ -23,6 +23,7 @@ from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
 from pmcj.sphinxext.exercises import setup_exercises
 from pmcj.sphinxext.performance import setup_performance
+from pmcj.sphinxext.toc import setup_toc
 
 STATIC = Path(__file__).parent / "static"
 EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
@@ -79,13 +80,7 @@ def fingerprint() -> str:
     Sphinx re-reads every page when an "env" config value changes, so registering this hash as one
     makes a change to the extension rebuild the whole book instead of leaving stale pages.
     """
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".js", ".css"}:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return package_fingerprint()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -105,4 +100,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_editions(app)
     setup_exercises(app)
     setup_performance(app)
+    setup_toc(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

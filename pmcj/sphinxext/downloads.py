@@ -14,15 +14,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from pmcj.data import load_all
 from pmcj.paths import ACTIVE_DATA_DIR
-from pmcj.refi import write_codebook, write_project
 from pmcj.sphinxext.editions import is_student
 
 FOLDER = Path("_downloads") / "refi"
-FILES = (
-    ("peer-mentoring-codebook.qdc", "REFI-QDA codebook", write_codebook),
-    ("peer-mentoring-project.qdpx", "REFI-QDA project", write_project),
+FILES = (  # (file, label, writer in pmcj.refi)
+    ("peer-mentoring-codebook.qdc", "REFI-QDA codebook", "write_codebook"),
+    ("peer-mentoring-project.qdpx", "REFI-QDA project", "write_project"),
 )
 
 
@@ -30,6 +28,10 @@ class RefiDownloads(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        # Imported here, when About the data is read: pandas would cost every rebuild 0.5 s.
+        from pmcj import refi
+        from pmcj.data import load_all
+
         for csv in sorted(ACTIVE_DATA_DIR.glob("*.csv")):
             self.env.note_dependency(str(csv))
         tables = load_all()
@@ -38,7 +40,7 @@ class RefiDownloads(SphinxDirective):
         prefix = "../" * self.env.docname.count("/")
         items = []
         for name, label, write in FILES:
-            size = write(target / name, tables).stat().st_size
+            size = getattr(refi, write)(target / name, tables).stat().st_size
             href = html.escape(f"{prefix}{FOLDER.as_posix()}/{name}")
             items.append(
                 f'<li><a href="{href}" download>{label}: <code>{name}</code></a> '
@@ -137,12 +139,10 @@ def write_pack(app: Sphinx, env: object) -> None:
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
-    from pmcj.notebooks import executed_notebook, for_download, write_if_changed
+    from pmcj.notebooks import download_notebook, write_if_changed
 
     for docname, source in notebook_docnames(app).items():
-        notebook = for_download(
-            source, executed_notebook(source, cache_dir(app)), keep_solutions=not is_student(app)
-        )
+        notebook = download_notebook(source, cache_dir(app), keep_solutions=not is_student(app))
         write_if_changed(Path(app.outdir) / NOTEBOOKS / f"{Path(docname).name}.ipynb", notebook)
 
 

@@ -10,8 +10,10 @@ editions and in every reference a lecturer had handed out.
 Here each exercise takes its number from its label instead: ``exN-M`` is Exercise N.M, wherever
 the chapter sits in the book. An exercise without such a label is numbered by its position
 within its page, under the chapter number at the start of its file name (``exercises/07-...``).
-A label whose chapter differs from its file's is reported as a build warning (an error in
-``make book``), and so is a number used twice.
+A page outside the numbered chapters that holds exercises (the primer) is numbered with a letter
+given in :data:`pmcj.pages.LETTERED`: ``exp-1`` is Exercise P.1. A label whose chapter or letter
+differs from its page's is reported as a build warning (an error in ``make book``), and so is a
+number used twice.
 
 Sphinx assigns figure numbers during the ``env-get-updated`` event and rewrites a page when its
 numbers differ from the last build's. So that it compares its own numbering with its own, the
@@ -29,44 +31,57 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from pmcj.pages import chapter_number, exercise_series
+
 LOGGER = logging.getLogger(__name__)
-LABEL = re.compile(r"^ex(\d+)-(\d+)$")
-FILE_NUMBER = re.compile(r"(?:^|/)(\d+)-[^/]*$")
+LABEL = re.compile(r"^ex(\d+|[a-z])-(\d+)$")
 SAVED = "pmcj_sphinx_fignumbers"
 
 
 def chapter_of(docname: str) -> int | None:
     """The chapter number at the start of a page's file name (``exercises/07-x`` is 7)."""
-    match = FILE_NUMBER.search(docname)
-    return int(match.group(1)) if match else None
+    return chapter_number(docname)
+
+
+def shown(series: str) -> int | str:
+    """A label's chapter or letter as the number shows it: 7, or 'P' for ``exp-1``."""
+    return int(series) if series.isdigit() else series.upper()
 
 
 def chapter_numbers(
     docname: str, exercises: dict[str, tuple[int, ...]]
-) -> tuple[dict[str, tuple[int, ...]], list[str]]:
+) -> tuple[dict[str, tuple[int | str, ...]], list[str]]:
     """Per-chapter numbers for one page's exercises (id -> Sphinx's number), and any problems."""
-    chapter = chapter_of(docname)
-    numbered: dict[str, tuple[int, ...]] = {}
+    series = exercise_series(docname)
+    numbered: dict[str, tuple[int | str, ...]] = {}
     problems: list[str] = []
     in_order = sorted(exercises.items(), key=lambda item: item[1])
     for position, (ident, number) in enumerate(in_order, start=1):
         match = LABEL.match(ident)
         if match:
-            numbered[ident] = (int(match.group(1)), int(match.group(2)))
-            if chapter is not None and int(match.group(1)) != chapter:
+            numbered[ident] = (shown(match.group(1)), int(match.group(2)))
+            if series is not None and match.group(1) != series:
+                what = "chapter" if match.group(1).isdigit() else "letter"
                 problems.append(
-                    f"exercise label {ident} is numbered for chapter {match.group(1)}, but its "
-                    f"page is chapter {chapter}'s: label it ex{chapter}-M"
+                    f"exercise label {ident} is numbered for {what} {shown(match.group(1))}, but "
+                    f"its page's exercises are numbered {shown(series)}.M: label it "
+                    f"ex{series}-M"
                 )
-        elif chapter is not None:
-            numbered[ident] = (chapter, position)
+            elif series is None and not match.group(1).isdigit():
+                problems.append(
+                    f"exercise label {ident} is numbered with the letter "
+                    f"{shown(match.group(1))}, but its page has no letter: add the page to "
+                    "LETTERED in pmcj/pages.py, or label it as its chapter's"
+                )
+        elif series is not None:
+            numbered[ident] = (shown(series), position)
         else:
             numbered[ident] = number
-    seen: dict[tuple[int, ...], str] = {}
+    seen: dict[tuple[int | str, ...], str] = {}
     for ident, number in numbered.items():
         if number in seen:
-            shown = ".".join(map(str, number))
-            problems.append(f"exercises {seen[number]} and {ident} are both Exercise {shown}")
+            text = ".".join(map(str, number))
+            problems.append(f"exercises {seen[number]} and {ident} are both Exercise {text}")
         seen[number] = ident
     return numbered, problems
 
