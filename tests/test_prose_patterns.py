@@ -14,20 +14,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from pmcj.checks import ch01, ch03
+from pmcj.checks import ch01, ch03, ch04
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
 from pmcj.pages import toc_files
 from pmcj.paths import ROOT
 from tests.data_support import (
+    DEFAULTS,
     VARIANT_SEEDS,
+    cohen_kappa,
     generated,
     lead_codings_with_roles,
     share_of_role_segments,
     tables_for_seed,
+    unit_vectors,
 )
 
 Tables = dict[str, pd.DataFrame]
@@ -354,6 +358,108 @@ def ch03_segment_is_agreed_and_from_a_lens(t: Tables) -> bool:
     return row.origin == "deductive" and any(key in ch03.LENSES for key in keys)
 
 
+def disagreements_by_side(t: Tables) -> tuple[int, int]:
+    """Units (double-coded segment and code) coded by coder A only, and by coder B only."""
+    vectors = unit_vectors(t).values()
+    return (
+        sum(int(((a == 1) & (b == 0)).sum()) for a, b in vectors),
+        sum(int(((a == 0) & (b == 1)).sum()) for a, b in vectors),
+    )
+
+
+def listening_chance_high_and_kappa_below_agreement(t: Tables) -> bool:
+    """Chapter 4's worked example: chance agreement above 0.8, kappa below percentage agreement."""
+    a, b = unit_vectors(t)["listening"]
+    p_e = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
+    return bool(p_e > 0.8 and cohen_kappa(a, b) < np.mean(a == b))
+
+
+def listening_alpha_close_to_kappa(t: Tables) -> bool:
+    """Chapter 4's worked example: alpha and kappa for listening differ by less than 0.01."""
+    a, b = unit_vectors(t)["listening"]
+    values = np.concatenate([a, b])
+    p, n = values.mean(), len(values)
+    alpha = 1 - np.mean(a != b) / (2 * p * (1 - p) * n / (n - 1))
+    return bool(abs(alpha - cohen_kappa(a, b)) < 0.01)
+
+
+def kappa_and_agreement_by_code(t: Tables) -> pd.DataFrame:
+    rows = {
+        code: {"kappa": cohen_kappa(a, b), "agreement": float(np.mean(a == b))}
+        for code, (a, b) in unit_vectors(t).items()
+    }
+    frame = pd.DataFrame(rows).T
+    return frame.assign(fuzzy=frame.index.isin(DEFAULTS.fuzzy_codes))
+
+
+def fuzzy_gaps(t: Tables) -> pd.Series:
+    """Mean kappa and mean percentage agreement of the other codes minus the fuzzy codes."""
+    means = kappa_and_agreement_by_code(t).groupby("fuzzy")[["kappa", "agreement"]].mean()
+    return means.loc[False] - means.loc[True]
+
+
+def trust_kappa_far_below_agreement(t: Tables) -> bool:
+    a, b = unit_vectors(t)["trust"]
+    return bool(np.mean(a == b) - cohen_kappa(a, b) > 0.15)
+
+
+def trust_disputed_on_segment_to_resolve(t: Tables) -> bool:
+    """Exactly one coder coded trust on the segment exercise 4.3 shows."""
+    chosen = ch04.segment_to_resolve(t)
+    given = t["codings"].query("segment_id == @chosen and code_id == 'trust'")
+    return given.coder.nunique() == 1 and bool(
+        t["segments"].set_index("segment_id").loc[chosen, "double_coded"]
+    )
+
+
+def bootstrap_intervals(t: Tables, resamples: int = 1000) -> pd.DataFrame:
+    """Exercise 4.5: 95% intervals of kappa per values code and pooled, resampling sources."""
+    segments = t["segments"].query("double_coded")
+    codes = t["codes"].query("level == 'code'")
+    values = codes[codes.theme == "values"].code_id.tolist()
+    source_of = segments.set_index("segment_id").source_id
+    cells = []
+    for code, (a, b) in unit_vectors(t).items():
+        cells.append(
+            pd.DataFrame(
+                {
+                    "source_id": segments.segment_id.map(source_of).to_numpy(),
+                    "code_id": code,
+                    "both": a & b,
+                    "a_only": a & (1 - b),
+                    "b_only": (1 - a) & b,
+                    "n": 1,
+                }
+            )
+        )
+    counts = pd.concat(cells).groupby(["source_id", "code_id"]).sum()
+    sources = counts.index.get_level_values("source_id").unique()
+    draws = np.random.default_rng(2024).integers(0, len(sources), size=(resamples, len(sources)))
+    rows = {}
+    for code in [*values, "pooled"]:
+        per = counts.groupby(level=0).sum() if code == "pooled" else counts.xs(code, level=1)
+        both, a_only, b_only, n = per.reindex(sources).to_numpy(float)[draws].sum(axis=1).T
+        p_a, p_b = (both + a_only) / n, (both + b_only) / n
+        p_e = p_a * p_b + (1 - p_a) * (1 - p_b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            kappas = ((n - a_only - b_only) / n - p_e) / (1 - p_e)
+        rows[code] = np.nanpercentile(kappas, [2.5, 97.5])
+    return pd.DataFrame(rows, index=["low", "high"]).T.assign(width=lambda d: d.high - d.low)
+
+
+def single_code_intervals_wide(t: Tables) -> bool:
+    intervals = bootstrap_intervals(t)
+    single = intervals.drop(index="pooled")
+    single = single[single.width > 0]  # a code the coders never disagreed on cannot vary
+    crosses = [
+        any(low < edge < high for edge in (0.2, 0.4, 0.6, 0.8))
+        for low, high in zip(single.low, single.high, strict=True)
+    ]
+    return bool((single.width > 1.5 * intervals.loc["pooled", "width"]).all()) and bool(
+        np.mean(crosses) >= 0.5
+    )
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "primer.md": {
         "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
@@ -437,6 +543,36 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
             only_practical_action_is_inductive_and_cited
         ),
         "some borders are drawn both ways and some one way only": borders_both_ways_and_one_way,
+    },
+    "chapters/04-research-field.md": {
+        "more disagreements are the lead coder's alone than the second coder's alone": lambda t: (
+            disagreements_by_side(t)[0] > disagreements_by_side(t)[1]
+        ),
+        "for listening, chance agreement is above 0.8 and kappa below percentage agreement": (
+            listening_chance_high_and_kappa_below_agreement
+        ),
+        "for listening, alpha and kappa differ by less than 0.01": listening_alpha_close_to_kappa,
+        "no code's kappa is higher than its percentage agreement": lambda t: bool(
+            (
+                kappa_and_agreement_by_code(t).kappa
+                <= kappa_and_agreement_by_code(t).agreement + 1e-12
+            ).all()
+        ),
+        "the fuzzy codes' mean kappa is lower than the other codes'": lambda t: bool(
+            fuzzy_gaps(t)["kappa"] > 0
+        ),
+        "fuzzy and other codes differ far less in mean agreement than in mean kappa": lambda t: (
+            bool(abs(fuzzy_gaps(t)["agreement"]) < fuzzy_gaps(t)["kappa"] / 4)
+        ),
+    },
+    "exercises/04-research-field-exercises.md": {
+        "the coders disagree about trust on the segment exercise 4.3 shows": (
+            trust_disputed_on_segment_to_resolve
+        ),
+        "trust's kappa is far below its percentage agreement": trust_kappa_far_below_agreement,
+        "values codes' bootstrap intervals (if not 0): far wider than pooled, half cross a band": (
+            single_code_intervals_wide
+        ),
     },
     "chapters/07-values-core-conditions.md": {
         "mentees' segments are more often coded listening and caring than mentors'": more(
