@@ -73,7 +73,9 @@ def unpaid_fractions(t: Tables, paid_only: bool = False, reporting_first: bool =
     weeks = weeks.assign(unpaid=(weeks.emotional_support_hours - left).clip(lower=0))
     sums = weeks.groupby("funding_model")[["unpaid", "emotional_support_hours"]].sum()
     sums = sums.reindex(pd.Index(MODELS, name="funding_model"), fill_value=0.0)
-    return Fractions(sums.unpaid.astype(float), sums.emotional_support_hours.astype(float))
+    # Counted in half-hours, the diaries' unit, so that counts are whole numbers and an answer
+    # given in hours instead of shares can be recognised.
+    return Fractions(2 * sums.unpaid.astype(float), 2 * sums.emotional_support_hours.astype(float))
 
 
 def paid_mentors_only(t: Tables) -> pd.Series:
@@ -161,7 +163,8 @@ TASKS: dict[str, ShareTask] = {
             "volunteers?"
         ),
         counts_hint=(
-            "Your values look like hours, not shares. Divide each funding model's unpaid "
+            "Your values look like hours (or half-hours), not shares. Divide each funding model's "
+            "unpaid "
             "emotional-support hours by all its emotional-support hours."
         ),
         wrong_hint=(
