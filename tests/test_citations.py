@@ -139,7 +139,15 @@ def test_built_reference_lists_are_harvard_and_alphabetical(edition: str) -> Non
     site = dict(built_sites())[edition]
     page = (site / "bibliography.html").read_text(encoding="utf-8")
     sections = dict(SECTION.findall(page))
-    assert set(sections) == {"works-cited", "further-reading"}, "both sections must stay"
+    assert "works-cited" in sections, "the works-cited section must stay"
+    # Every work in references.bib is listed. Once the book cites them all (Chapter 5 cited the
+    # last), the page has no "Further reading" section; a work added but not yet cited needs one
+    # again (a bibliography directive with ':filter: not cited'), or it would be listed nowhere.
+    total = sum(len(ENTRY.findall(body)) for body in sections.values())
+    assert total == len(parse_file(str(BIB)).entries), (
+        "not every work in references.bib is listed on the bibliography page: cite it, or give "
+        "the page a 'Further reading' section for works not yet cited"
+    )
     for name, body in sections.items():
         entries = [text(entry) for _, entry in ENTRY.findall(body)]
         assert entries, f"{name}: no entries"
