@@ -23,11 +23,10 @@ import pandas as pd
 def co_occurrence(
     codings: pd.DataFrame, rows: Sequence[str], columns: Sequence[str]
 ) -> pd.DataFrame:
-    """One row per pair of a code in ``rows`` and a code in ``columns``: n1, n2, n12, c.
+    """One row per pair of a code in rows and a code in columns: n1, n2, n12 and c.
 
-    ``codings`` is one coder's codings, one row per code applied to a segment (columns
-    ``segment_id`` and ``code_id``). Pass the lead coder's:
-    ``codings[codings["coder"] == "A"]``.
+    codings holds one coder's codings, one row per code applied to a segment, with the
+    columns segment_id and code_id: pass the lead coder's, codings[codings["coder"] == "A"].
     """
     coded = codings[["segment_id", "code_id"]].astype(str).drop_duplicates()
     # Pair every code on a segment with every code on the same segment.
