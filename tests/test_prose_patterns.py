@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmcj.checks import ch01, ch03, ch04, ch09
+from pmcj.checks import ch01, ch03, ch04, ch06, ch09
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
 from pmcj.pages import toc_files
@@ -530,6 +530,49 @@ def ch09_all_mentors_unpaid(t: Tables) -> bool:
     )
 
 
+def mentee_interview_agency(t: Tables) -> pd.DataFrame:
+    """Mentees' interview segments: months involved and whether coder A gave an agency code."""
+    lead = t["codings"].query("coder == 'A'").merge(t["codes"][["code_id", "theme"]])
+    agency = set(lead[lead.theme == "agency"].segment_id)
+    talk = (
+        t["segments"]
+        .merge(t["sources"][["source_id", "source_type"]], on="source_id")
+        .merge(t["participants"], left_on="speaker_id", right_on="participant_id")
+    )
+    talk = talk[(talk.role == "mentee") & (talk.source_type == "interview")]
+    return talk.assign(agency=talk.segment_id.isin(agency))
+
+
+def agency_talk_higher_later(t: Tables) -> bool:
+    """Mentees interviewed after their first three months give a larger share of their interview
+    segments to agency than mentees interviewed within them."""
+    talk = mentee_interview_agency(t)
+    early = talk[talk.months_involved <= 3].agency.mean()
+    later = talk[talk.months_involved > 3].agency.mean()
+    return bool(later > early)
+
+
+def pairings_to_read_differ(t: Tables) -> bool:
+    """Exercise 6.3's strong and weak pairings are different pairs; the strong one has the larger
+    c-coefficient and the weak one shares at least one segment."""
+    chosen = ch06.pairings_to_read(t)
+    codes = t["codes"]
+    lead = t["codings"].query("coder == 'A'")
+
+    def c(pair: tuple[str, str]) -> float:
+        first = set(lead[lead.code_id == pair[0]].segment_id)
+        second = set(lead[lead.code_id == pair[1]].segment_id)
+        return len(first & second) / len(first | second)
+
+    themes = codes.set_index("code_id").theme
+    right_themes = all((themes[a], themes[b]) == ("agency", "power") for a, b in chosen.values())
+    return bool(
+        right_themes
+        and chosen["strong"] != chosen["weak"]
+        and c(chosen["strong"]) > c(chosen["weak"]) > 0
+    )
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "primer.md": {
         "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
@@ -643,6 +686,14 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         "values codes' bootstrap intervals (if not 0): far wider than pooled, half cross a band": (
             single_code_intervals_wide
         ),
+    },
+    "chapters/06-agency-action-acknowledgement.md": {
+        "mentees interviewed after their first three months give more of their interview talk to "
+        "agency": agency_talk_higher_later,
+    },
+    "exercises/06-agency-action-acknowledgement-exercises.md": {
+        "exercise 6.3 reads two different pairings, the strong one with the larger c-coefficient "
+        "and the weak one sharing a segment": pairings_to_read_differ,
     },
     "chapters/07-values-core-conditions.md": {
         "mentees' segments are more often coded listening and caring than mentors'": more(
