@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmcj.checks.ch02 import _flag, _text, funding_models, funding_of_person
+from pmcj.checks.ch02 import funding_models, funding_of_person
 from pmcj.checks.feedback import (
     AnswerProblem,
     Feedback,
@@ -52,6 +52,18 @@ TABLE_ANSWER = (
 
 def _tables(tables: Tables | None) -> Tables:
     return tables if tables is not None else load_all()
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
+    return values.astype(str)
+
+
+def _flag(values: pd.Series) -> pd.Series:
+    """True/false values as booleans, whether loaded (bool) or read from a CSV as text."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(bool)
+    return _text(values).str.strip().str.lower().eq("true")
 
 
 # --- one row per slip-up, with what happened to its mentee's log ----------------------------------
