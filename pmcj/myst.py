@@ -219,6 +219,21 @@ class Bibliography:
         raise ConversionError(f"{where}: no conversion for the {{{role}}} role")
 
 
+def shown_surnames(entry: Any) -> list[str]:
+    """The authors' (or editors') surnames with LaTeX accents decoded and apostrophes kept.
+
+    ``citations.cited_as`` strips LaTeX and punctuation to compare names ("Salda~na", "OConnor");
+    the text a reader sees needs them as the site shows them ("Saldaña", "O'Connor").
+    """
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    return [
+        " ".join(
+            name.render_as("text") for name in person.rich_prelast_names + person.rich_last_names
+        )
+        for person in people
+    ]
+
+
 @cache
 def read_bibliography(bibfiles: tuple[Path, ...]) -> Bibliography:
     """Labels and entries from the same pybtex styles the site registers (loaded only here)."""
@@ -236,12 +251,13 @@ def read_bibliography(bibfiles: tuple[Path, ...]) -> Bibliography:
     labels: dict[str, tuple[str, str]] = {}
     for key, entry in data.entries.items():
         names = citations.cited_as(entry)
+        shown = shown_surnames(entry)  # as the site prints them: "Saldaña", "O'Connor"
         if names and names[0] == "title":
             author = citations.plain(entry.fields.get("title", key))
         elif len(names) == 2 and names[1] == "et al.":
-            author = f"{names[0]} *et al.*"
+            author = f"{shown[0]} *et al.*"
         else:
-            author = " and ".join(names)
+            author = " and ".join(shown[: len(names)])
         labels[key] = (author, citations.dated(entry))
     style = find_plugin("pybtex.style.formatting", citations.LIST_STYLE)()
     order = tuple(entry.key for entry in style.sort(data.entries.values()))

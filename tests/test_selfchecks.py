@@ -11,7 +11,10 @@ expected numbers; nothing a student types produces a traceback.
 Tasks that ask for counts (``CountTask``) or for one option among a few (``ChoiceTask``) are tested
 the same way: the right answer in every equivalent form or spelling is accepted; every declared
 mistake is told apart from the right answer and gets its hint; shares given for counts, a count
-off by one, and a wrong option get a hint that does not give the answer away.
+off by one, and a wrong option get a hint that does not give the answer away. Tasks that ask for
+one number (``ValueTask``: a kappa) accept it as a float, a NumPy number or a one-value Series;
+every declared mistake differs from it and gets its hint; rounding, a near miss and a percentage
+get hints that do not show the number.
 
 A declared mistake that gives the right answer on some seed is a problem of the data (the class
 variant cannot show the slip), not of the test: the failure names the seed.
@@ -34,6 +37,8 @@ import pytest
 import pmcj.checks
 from pmcj.checks.feedback import (
     ROUNDED_HINT,
+    VALUE_ROUNDED_HINT,
+    VALUE_TOLERANCE,
     AnswerProblem,
     ChoiceTask,
     CountTask,
@@ -41,6 +46,7 @@ from pmcj.checks.feedback import (
     Fractions,
     Mistake,
     ShareTask,
+    ValueTask,
     share_tolerance,
     word_key,
 )
@@ -75,7 +81,7 @@ CHECKS = [
     for name, function in sorted(vars(module).items())
     if getattr(function, "is_self_check", False)
 ]
-KINDS = (ShareTask, CountTask, ChoiceTask)
+KINDS = (ShareTask, CountTask, ChoiceTask, ValueTask)
 
 
 def declared(kind: type) -> list[Any]:
@@ -107,6 +113,8 @@ COUNT_TASKS = declared(CountTask)
 COUNT_MISTAKES = declared_mistakes(CountTask)
 CHOICE_TASKS = declared(ChoiceTask)
 CHOICE_MISTAKES = declared_mistakes(ChoiceTask)
+VALUE_TASKS = declared(ValueTask)
+VALUE_MISTAKES = declared_mistakes(ValueTask)
 SEEDS = [pytest.param(DEFAULT_SEED, id="default")] + [
     pytest.param(seed, id=f"seed{seed}") for seed in VARIANT_SEEDS
 ]
@@ -187,7 +195,9 @@ def test_checks_are_found_and_every_declared_task_is_a_check() -> None:
     assert TASKS, "no module declares TASKS"
     for module in MODULES:
         for name, task in getattr(module, "TASKS", {}).items():
-            assert isinstance(task, KINDS), f"{name}: declare a ShareTask, CountTask or ChoiceTask"
+            assert isinstance(task, KINDS), (
+                f"{name}: declare a ShareTask, CountTask, ChoiceTask or ValueTask"
+            )
             assert getattr(getattr(module, name, None), "is_self_check", False), (
                 f"{short(module)}.TASKS names {name}, which is not a guarded check"
             )
@@ -207,12 +217,12 @@ def answers_to_try(task: Any, tables: Tables) -> list[Any]:
     if isinstance(task, ShareTask):
         right = task.right(tables).shares
         return [right, right * 100, *(m.answer(tables) for m in task.mistakes)]
-    if isinstance(task, CountTask):
+    if isinstance(task, CountTask | ValueTask):
         return [task.right(tables), *(m.answer(tables) for m in task.mistakes)]
     return [task.right(tables), *(next(iter(m.answer(tables))) for m in task.mistakes)]
 
 
-@pytest.mark.parametrize(("check", "task"), TASKS + COUNT_TASKS + CHOICE_TASKS)
+@pytest.mark.parametrize(("check", "task"), TASKS + COUNT_TASKS + CHOICE_TASKS + VALUE_TASKS)
 def test_checks_leave_the_tables_as_they_were(check: Check, task: Any) -> None:
     tables, before = tables_for_seed(DEFAULT_SEED), tables_for_seed(DEFAULT_SEED)
     for answer in answers_to_try(task, tables):
@@ -453,6 +463,69 @@ def test_an_unknown_word_is_answered_with_the_options() -> None:
         feedback = check("qwertyuiop", tables=tables)
         assert not feedback and "'qwertyuiop'" in feedback.message, feedback
         assert all(option in feedback.message for option in task.options(tables)), feedback
+
+
+# --- one number (a statistic), on every seed ------------------------------------------------------
+
+
+def value_forms(right: float) -> Iterator[tuple[str, Any]]:
+    """The right number in the forms a student may reasonably hand in."""
+    yield "as computed", right
+    yield "NumPy float", np.float64(right)
+    yield "float noise", right + VALUE_TOLERANCE / 10
+    yield "one-value Series", pd.Series([right])
+    yield "one-value list", [right]
+    yield "0-d array", np.array(right)
+    yield "1x1 DataFrame", pd.DataFrame({"kappa": [right]})
+
+
+def assert_value_hint(feedback: Feedback, right: float, contains: str = "") -> None:
+    assert_hint(feedback, pd.Series([right]), contains)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), VALUE_TASKS)
+def test_right_value_is_accepted_in_equivalent_forms(
+    check: Check, task: ValueTask, seed: int
+) -> None:
+    tables = data(seed)
+    right = float(task.right(tables))
+    assert np.isfinite(right) and task.low <= right <= task.high, f"seed {seed}: {right}"
+    for form, answer in value_forms(right):
+        feedback = check(answer, tables=tables)
+        assert feedback, f"{form}: {feedback!r}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task", "mistake"), VALUE_MISTAKES)
+def test_each_declared_value_mistake_differs_from_the_right_answer_and_gets_its_hint(
+    check: Check, task: ValueTask, mistake: Mistake, seed: int
+) -> None:
+    tables = data(seed)
+    right = float(task.right(tables))
+    wrong = task.mistaken(mistake, tables)
+    assert np.isfinite(wrong), f"data problem: on seed {seed}, '{mistake.name}' gives no number"
+    assert abs(wrong - right) > 1000 * VALUE_TOLERANCE, (
+        f"data problem: on seed {seed}, the mistake '{mistake.name}' gives the right answer"
+    )
+    assert_value_hint(check(mistake.answer(tables), tables=tables), right, mistake.hint)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("check", "task"), VALUE_TASKS)
+def test_rounded_values_near_misses_and_percentages_get_hints(
+    check: Check, task: ValueTask, seed: int
+) -> None:
+    tables = data(seed)
+    right = float(task.right(tables))
+    for decimals in (2, 3):
+        rounded = round(right, decimals)
+        if abs(rounded - right) > VALUE_TOLERANCE:
+            assert_value_hint(check(rounded, tables=tables), right, VALUE_ROUNDED_HINT)
+    for slip in (right + 0.01, right - 0.013):
+        assert_value_hint(check(slip, tables=tables), right)
+    if abs(right) > 0.02:
+        assert_value_hint(check(right * 100, tables=tables), right, task.range_hint)
 
 
 # --- answers that are not answers -----------------------------------------------------------------

@@ -23,7 +23,9 @@ counts, one per label (how many participants in each role): counts are compared 
 shares or percentages given instead are named as such. A :class:`ChoiceTask` asks for one label
 chosen from a few (the theme a segment belongs to): any accepted spelling of an option is read as
 that option, and words that are not options but name something else (a code rather than a
-theme) get their own hint.
+theme) get their own hint. A :class:`ValueTask` asks for one number computed from the data (Cohen's
+kappa for one code): it is compared within float noise, and the declared mistakes, rounding and a
+value the statistic cannot take each get their own hint.
 
 The same declarations drive the tests (``tests/test_selfchecks.py``), so a chapter's checks are
 tested without writing test code for them.
@@ -688,3 +690,110 @@ class ChoiceTask:
     def accepted(self, tables: Tables) -> list[str]:
         """Every spelling accepted as the right answer (for the tests)."""
         return [self.right(tables), *self.options(tables)[self.right(tables)]]
+
+
+# --- one number: a statistic such as kappa --------------------------------------------------------
+
+VALUE_TOLERANCE = 1e-9
+"""How far a statistic may be from the right one: float noise only, since it is computed, not read
+off a chart (a slip that moves one unit moves a kappa by far more)."""
+
+VALUE_ROUNDED_HINT = (
+    "Your value looks rounded. Give it unrounded (leave out `round()`), so that the check can "
+    "tell a right answer from a near miss; round it only when you report it."
+)
+
+
+def read_number(answer: Any, what: str) -> float:
+    """One number from an int, a float, a NumPy number, or a Series, array or list holding one.
+
+    Anything else stops with a hint that names what was given: text, True or False, a table, a
+    container holding no value or several, a value that is not a number or is missing (NaN).
+    """
+    if isinstance(answer, bool | np.bool_):
+        raise AnswerProblem(
+            f"Your answer is {answer}, a yes-or-no value, not a number; this task needs {what}."
+        )
+    if isinstance(answer, str):
+        raise AnswerProblem(
+            f"Your answer is text; give the number itself, without quotes. This task needs {what}."
+        )
+    if isinstance(answer, Mapping):
+        raise AnswerProblem(f"Your answer is {kind_of(answer)}; this task needs {what}.")
+    if isinstance(answer, pd.Series | pd.DataFrame | np.ndarray | list | tuple):
+        values = np.asarray(answer, dtype=object).ravel()
+        if values.size != 1:
+            held = "no value" if values.size == 0 else f"{values.size} values"
+            raise AnswerProblem(
+                f"Your answer is {kind_of(answer)} holding {held}; this task needs {what}."
+            )
+        answer = values[0]
+        if isinstance(answer, bool | np.bool_ | str):
+            raise AnswerProblem(f"Your answer does not hold a number; this task needs {what}.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise AnswerProblem(f"Your answer is {kind_of(answer)}; this task needs {what}.") from None
+    if not np.isfinite(value):
+        raise AnswerProblem(
+            "Your answer is missing (NaN) or infinite: check that neither coder's column is empty "
+            f"and that you did not divide by zero. This task needs {what}."
+        )
+    return value
+
+
+def _rounded_value(value: float, target: float) -> bool:
+    """Whether ``value`` is ``target`` rounded to 2 or 3 decimals (0.65 or 0.647 for 0.6471)."""
+    for decimals in ROUNDED_DECIMALS:
+        step = 10.0**-decimals
+        on_grid = abs(value / step - round(value / step)) < 1e-6
+        if on_grid and abs(value - target) <= step / 2 + FLOAT_FLOOR:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class ValueTask:
+    """A data task whose answer is one number computed from the data, declared once.
+
+    ``right`` computes the number (a statistic such as Cohen's kappa for one code) from the
+    tables. The answer is compared within :data:`VALUE_TOLERANCE`; a declared mistake (the
+    percentage agreement given instead of kappa, say) gets its hint, and so does that mistake
+    rounded; the right value rounded gets ``rounded_hint``; a value outside ``low`` to ``high``
+    (what the statistic can be) gets ``range_hint``; anything else gets ``wrong_hint``. No hint
+    shows the right value.
+    """
+
+    right: Callable[[Tables], float]
+    what: str
+    correct: str
+    wrong_hint: str
+    range_hint: str
+    low: float = -1.0
+    high: float = 1.0
+    mistakes: tuple[Mistake, ...] = ()
+    rounded_hint: str = VALUE_ROUNDED_HINT
+
+    def check(self, answer: Any, tables: Tables) -> Feedback:
+        tables = CheckTables(tables)
+        value = read_number(answer, self.what)
+        right = float(self.right(tables))
+        if abs(value - right) <= VALUE_TOLERANCE:
+            return Feedback(True, self.correct)
+        wrong = [(m, self.mistaken(m, tables)) for m in self.mistakes]
+        slips = [m for m, w in wrong if np.isfinite(w) and abs(value - w) <= VALUE_TOLERANCE]
+        if slips:
+            return Feedback(False, slip_hint(slips))
+        if _rounded_value(value, right):
+            return Feedback(False, self.rounded_hint)
+        slips = [m for m, w in wrong if np.isfinite(w) and _rounded_value(value, w)]
+        if slips:
+            return Feedback(False, slip_hint(slips))
+        if not self.low <= value <= self.high:
+            return Feedback(False, self.range_hint)
+        return Feedback(False, self.wrong_hint)
+
+    def mistaken(self, mistake: Mistake, tables: Tables) -> float:
+        """A mistake's value (NaN if the slip gives no number on these data)."""
+        value = float(mistake.answer(tables))
+        return value if np.isfinite(value) else float("nan")

@@ -21,6 +21,7 @@ cited" and in "Further reading", whichever of them lists it.
 
 from __future__ import annotations
 
+import codecs
 import re
 import string
 from collections import defaultdict
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import latexcodec  # noqa: F401 (registers the "ulatex" codec that plain() decodes with)
 import pybtex.plugin
 from pybtex.database import BibliographyData, Entry, parse_file
 from pybtex.richtext import Symbol, Text
@@ -78,7 +80,9 @@ def surnames(entry: Entry) -> tuple[str, ...]:
 
 
 def plain(text: str) -> str:
-    """A BibTeX string without braces, quotes or LaTeX accents' punctuation, for comparing."""
+    """A BibTeX string as plain text, for showing and comparing: LaTeX accents decoded as the site
+    shows them ("Salda{\\~n}a" is "Saldaña"), then braces, quotes and other commands dropped."""
+    text = codecs.decode(text, "ulatex")
     text = re.sub(r"\\[a-zA-Z]+\s*|[{}\\`'\"]", "", text)
     return " ".join(text.split())
 
