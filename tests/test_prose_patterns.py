@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmcj.checks import ch01, ch03, ch04
+from pmcj.checks import ch01, ch03, ch04, ch09
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
 from pmcj.pages import toc_files
@@ -505,6 +505,76 @@ def a_stratified_cell_is_small(t: Tables) -> bool:
     return bool((cells.to_numpy() < 5).any())
 
 
+def ch09_workload(t: Tables) -> pd.DataFrame:
+    """Chapter 9's mentor-weeks with unpaid emotional support under the book's rule."""
+    w = ch09.mentor_weeks(t)
+    left = (w.paid_hours - w.reporting_hours - w.contact_hours).clip(lower=0)
+    return w.assign(unpaid=(w.emotional_support_hours - left).clip(lower=0))
+
+
+def ch09_paid_mentors_by_model(t: Tables) -> bool:
+    """Among paid mentors: unpaid share of support rises grant < mixed < payment by results,
+    paid hours fall and reporting hours rise in the same order."""
+    w = ch09_workload(t)
+    w = w[w.mentor_paid_status == "paid"]
+    sums = w.groupby("funding_model")[["unpaid", "emotional_support_hours"]].sum()
+    share = sums.unpaid / sums.emotional_support_hours
+    means = w.groupby("funding_model")[["paid_hours", "reporting_hours"]].mean()
+    g, m, p = "grant", "mixed", "payment_by_results"
+    return bool(
+        share[g] < share[m] < share[p]
+        and means.paid_hours[g] > means.paid_hours[m] > means.paid_hours[p]
+        and means.reporting_hours[g] < means.reporting_hours[m] < means.reporting_hours[p]
+    )
+
+
+def ch09_triangulation(t: Tables) -> bool:
+    """Talk coded targets, reporting hours and outcomes reported are all highest under payment by
+    results; the two diary measures rise grant < mixed < payment by results."""
+    spoken = spoken_by_organisation(t)
+    coded = t["codings"].query("coder == 'A' and code_id == 'targets'").segment_id
+    talk = spoken.segment_id.isin(coded).groupby(spoken.funding_model).mean()
+    w = ch09_workload(t)
+    diary = w.groupby("funding_model")[["reporting_hours", "outcomes_reported"]].mean()
+    g, m, p = "grant", "mixed", "payment_by_results"
+    return bool(
+        talk.idxmax() == p and all(diary[c][g] < diary[c][m] < diary[c][p] for c in diary.columns)
+    )
+
+
+def ch09_power_by_role(t: Tables) -> bool:
+    """Staff and focus-group members voice a power code more often than mentors and mentees."""
+    power = codebook_codes(t).query("theme == 'power'").code_id
+    share = share_of_role_segments(t, codes=list(power))
+    return all(
+        share[h] > share[lo] for h in ("staff", "focus_group") for lo in ("mentor", "mentee")
+    )
+
+
+def ch09_every_group_both_sides(t: Tables) -> bool:
+    """Every focus group has segments coded for inclusion and for shame or precarity."""
+    spoken = ch09.focus_group_segments(t).merge(t["sources"][["source_id", "focus_group_id"]])
+    lead = t["codings"].query("coder == 'A'")
+    sides = (
+        lead[lead.code_id.isin(["politicisation", "voice"])].segment_id,
+        lead[lead.code_id.isin(["tokenism_shame", "precarity"])].segment_id,
+    )
+    return all(
+        spoken.segment_id.isin(ids).groupby(spoken.focus_group_id).any().all() for ids in sides
+    )
+
+
+def ch09_all_mentors_unpaid(t: Tables) -> bool:
+    """Exercise 9.1: all mentors' unpaid share rises grant < mixed < payment by results; adding
+    volunteers raises every share, more under grants and mixed funding than under results."""
+    share = ch09.unpaid_fractions(t).shares
+    rise = share - ch09.unpaid_fractions(t, paid_only=True).shares
+    g, m, p = "grant", "mixed", "payment_by_results"
+    return bool(
+        share[g] < share[m] < share[p] and (rise > 0).all() and min(rise[g], rise[m]) > rise[p]
+    )
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "primer.md": {
         "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
@@ -657,6 +727,21 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "exercises/08-terror-complexity-limits-of-change-exercises.md": {
         "a cell of exercise 8.2's table rests on fewer than five mentees": (
             a_stratified_cell_is_small
+        ),
+    },
+    "chapters/09-hidden-power-dynamics.md": {
+        "paid mentors: unpaid support, paid hours and reporting ordered by funding model": (
+            ch09_paid_mentors_by_model
+        ),
+        "targets talk and diary measures highest under payment by results": ch09_triangulation,
+        "staff and focus groups voice power more than mentors and mentees": ch09_power_by_role,
+        "every focus group carries both inclusion and shame or precarity": (
+            ch09_every_group_both_sides
+        ),
+    },
+    "exercises/09-hidden-power-dynamics-exercises.md": {
+        "all mentors' unpaid share ordered; volunteers raise grant and mixed most": (
+            ch09_all_mentors_unpaid
         ),
     },
 }
