@@ -460,6 +460,51 @@ def single_code_intervals_wide(t: Tables) -> bool:
     )
 
 
+def stopping_after_slip_ups(t: Tables) -> pd.Series:
+    """Share of the weeks within eight weeks of a slip-up (its own week and the seven after) in
+    which the mentee stopped engaging, by the response to the most recent slip-up."""
+    rows = []
+    for _, log in t["sessions"].sort_values("week").groupby("mentee_id"):
+        response, left = None, 0
+        for week in log.itertuples():
+            if week.slip_up != "none":
+                response, left = week.mentor_response, 8
+            if left:
+                rows.append({"response": response, "stopped": not week.still_engaged})
+                left -= 1
+    return pd.DataFrame(rows).groupby("response").stopped.mean()
+
+
+def tolerated_share_by_funding(t: Tables) -> pd.Series:
+    """Share of all slip-ups met with tolerance, by the funding model of the mentee's
+    organisation."""
+    slips = (
+        t["sessions"]
+        .query("slip_up != 'none'")
+        .merge(t["participants"], left_on="mentee_id", right_on="participant_id")
+        .merge(t["organisations"], on="organisation_id")
+    )
+    return slips.mentor_response.eq("tolerant").groupby(slips.funding_model).mean()
+
+
+def a_stratified_cell_is_small(t: Tables) -> bool:
+    """Exercise 8.2's table (mentees followed eight weeks after a first slip-up, by funding model
+    and response) has a cell with fewer than five mentees (an empty cell counts)."""
+    s = t["sessions"]
+    first = s[s.slip_up != "none"].sort_values("week").groupby("mentee_id").head(1)
+    first = first[first.week <= s.week.max() - 8]
+    first = first.merge(t["participants"], left_on="mentee_id", right_on="participant_id").merge(
+        t["organisations"], on="organisation_id"
+    )
+    cells = pd.crosstab(first.funding_model, first.mentor_response)
+    cells = cells.reindex(
+        index=sorted(t["organisations"].funding_model.unique()),
+        columns=["tolerant", "escalating"],
+        fill_value=0,
+    )
+    return bool((cells.to_numpy() < 5).any())
+
+
 def ch09_workload(t: Tables) -> pd.DataFrame:
     """Chapter 9's mentor-weeks with unpaid emotional support under the book's rule."""
     w = ch09.mentor_weeks(t)
@@ -712,6 +757,27 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         ),
         "a larger share of people than of segments is coded listening, in every role": (
             listening_people_over_segments
+        ),
+    },
+    "chapters/08-terror-complexity-limits-of-change.md": {
+        "mentees stop in more of the weeks after an escalated slip-up than after a tolerated one": (
+            lambda t: bool(
+                stopping_after_slip_ups(t)["escalating"] > stopping_after_slip_ups(t)["tolerant"]
+            )
+        ),
+        "slip-ups are met with tolerance more often under grants than under payment by results": (
+            lambda t: bool(
+                tolerated_share_by_funding(t)["grant"]
+                > tolerated_share_by_funding(t)["payment_by_results"]
+            )
+        ),
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
+        ),
+    },
+    "exercises/08-terror-complexity-limits-of-change-exercises.md": {
+        "a cell of exercise 8.2's table rests on fewer than five mentees": (
+            a_stratified_cell_is_small
         ),
     },
     "chapters/09-hidden-power-dynamics.md": {
