@@ -126,3 +126,27 @@ def unpaid_emotional_share(t: dict[str, pd.DataFrame]) -> pd.Series:
 
 
 DEFAULTS = Tendencies()
+
+
+def retention_curve_after_first_slip(t: dict[str, pd.DataFrame], weeks: int = 8) -> pd.DataFrame:
+    """Share still engaged 0 to `weeks` weeks after the first slip-up, by the response to it.
+
+    Counted mentee by mentee from their own rows: a mentee is still engaged `k` weeks after their
+    first slip-up when their log has that week and says `still_engaged` in it. Only mentees whose
+    first slip-up leaves room for `weeks` more weeks in the longest log are counted, as in
+    :func:`retention_after_first_slip` (which gives the last point of this curve).
+    """
+    last_week = int(t["sessions"].week.max())
+    started: dict[str, int] = {}
+    engaged: dict[tuple[str, int], int] = {}
+    for _, log in t["sessions"].sort_values("week").groupby("mentee_id"):
+        slips = log[log.slip_up != "none"]
+        if slips.empty or slips.week.iloc[0] > last_week - weeks:
+            continue
+        response, first = slips.mentor_response.iloc[0], int(slips.week.iloc[0])
+        started[response] = started.get(response, 0) + 1
+        in_contact = set(log.loc[log.still_engaged.astype(bool), "week"])
+        for k in range(weeks + 1):
+            engaged[(response, k)] = engaged.get((response, k), 0) + ((first + k) in in_contact)
+    curve = pd.Series(engaged).unstack(0)
+    return curve.div(pd.Series(started)).rename_axis(index="weeks_since", columns="response")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmcj.checks import ch01, ch03, ch04, ch09
+from pmcj.checks import ch01, ch03, ch04, ch06, ch09
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
 from pmcj.kwic import keyword_pattern
@@ -624,6 +624,51 @@ def single_code_intervals_wide(t: Tables) -> bool:
     )
 
 
+def stopping_after_slip_ups(t: Tables) -> pd.Series:
+    """Share of the weeks within eight weeks of a slip-up (its own week and the seven after) in
+    which the mentee stopped engaging, by the response to the most recent slip-up."""
+    rows = []
+    for _, log in t["sessions"].sort_values("week").groupby("mentee_id"):
+        response, left = None, 0
+        for week in log.itertuples():
+            if week.slip_up != "none":
+                response, left = week.mentor_response, 8
+            if left:
+                rows.append({"response": response, "stopped": not week.still_engaged})
+                left -= 1
+    return pd.DataFrame(rows).groupby("response").stopped.mean()
+
+
+def tolerated_share_by_funding(t: Tables) -> pd.Series:
+    """Share of all slip-ups met with tolerance, by the funding model of the mentee's
+    organisation."""
+    slips = (
+        t["sessions"]
+        .query("slip_up != 'none'")
+        .merge(t["participants"], left_on="mentee_id", right_on="participant_id")
+        .merge(t["organisations"], on="organisation_id")
+    )
+    return slips.mentor_response.eq("tolerant").groupby(slips.funding_model).mean()
+
+
+def a_stratified_cell_is_small(t: Tables) -> bool:
+    """Exercise 8.2's table (mentees followed eight weeks after a first slip-up, by funding model
+    and response) has a cell with fewer than five mentees (an empty cell counts)."""
+    s = t["sessions"]
+    first = s[s.slip_up != "none"].sort_values("week").groupby("mentee_id").head(1)
+    first = first[first.week <= s.week.max() - 8]
+    first = first.merge(t["participants"], left_on="mentee_id", right_on="participant_id").merge(
+        t["organisations"], on="organisation_id"
+    )
+    cells = pd.crosstab(first.funding_model, first.mentor_response)
+    cells = cells.reindex(
+        index=sorted(t["organisations"].funding_model.unique()),
+        columns=["tolerant", "escalating"],
+        fill_value=0,
+    )
+    return bool((cells.to_numpy() < 5).any())
+
+
 def ch09_workload(t: Tables) -> pd.DataFrame:
     """Chapter 9's mentor-weeks with unpaid emotional support under the book's rule."""
     w = ch09.mentor_weeks(t)
@@ -691,6 +736,49 @@ def ch09_all_mentors_unpaid(t: Tables) -> bool:
     g, m, p = "grant", "mixed", "payment_by_results"
     return bool(
         share[g] < share[m] < share[p] and (rise > 0).all() and min(rise[g], rise[m]) > rise[p]
+    )
+
+
+def mentee_interview_agency(t: Tables) -> pd.DataFrame:
+    """Mentees' interview segments: months involved and whether coder A gave an agency code."""
+    lead = t["codings"].query("coder == 'A'").merge(t["codes"][["code_id", "theme"]])
+    agency = set(lead[lead.theme == "agency"].segment_id)
+    talk = (
+        t["segments"]
+        .merge(t["sources"][["source_id", "source_type"]], on="source_id")
+        .merge(t["participants"], left_on="speaker_id", right_on="participant_id")
+    )
+    talk = talk[(talk.role == "mentee") & (talk.source_type == "interview")]
+    return talk.assign(agency=talk.segment_id.isin(agency))
+
+
+def agency_talk_higher_later(t: Tables) -> bool:
+    """Mentees interviewed after their first three months give a larger share of their interview
+    segments to agency than mentees interviewed within them."""
+    talk = mentee_interview_agency(t)
+    early = talk[talk.months_involved <= 3].agency.mean()
+    later = talk[talk.months_involved > 3].agency.mean()
+    return bool(later > early)
+
+
+def pairings_to_read_differ(t: Tables) -> bool:
+    """Exercise 6.3's strong and weak pairings are different pairs; the strong one has the larger
+    c-coefficient and the weak one shares at least one segment."""
+    chosen = ch06.pairings_to_read(t)
+    codes = t["codes"]
+    lead = t["codings"].query("coder == 'A'")
+
+    def c(pair: tuple[str, str]) -> float:
+        first = set(lead[lead.code_id == pair[0]].segment_id)
+        second = set(lead[lead.code_id == pair[1]].segment_id)
+        return len(first & second) / len(first | second)
+
+    themes = codes.set_index("code_id").theme
+    right_themes = all((themes[a], themes[b]) == ("agency", "power") for a, b in chosen.values())
+    return bool(
+        right_themes
+        and chosen["strong"] != chosen["weak"]
+        and c(chosen["strong"]) > c(chosen["weak"]) > 0
     )
 
 
@@ -832,6 +920,14 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
             longer_word_list_trades_precision_for_recall
         ),
     },
+    "chapters/06-agency-action-acknowledgement.md": {
+        "mentees interviewed after their first three months give more of their interview talk to "
+        "agency": agency_talk_higher_later,
+    },
+    "exercises/06-agency-action-acknowledgement-exercises.md": {
+        "exercise 6.3 reads two different pairings, the strong one with the larger c-coefficient "
+        "and the weak one sharing a segment": pairings_to_read_differ,
+    },
     "chapters/07-values-core-conditions.md": {
         "mentees' segments are more often coded listening and caring than mentors'": more(
             ["listening", "caring"], "mentee", "mentor"
@@ -849,6 +945,27 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
         ),
         "a larger share of people than of segments is coded listening, in every role": (
             listening_people_over_segments
+        ),
+    },
+    "chapters/08-terror-complexity-limits-of-change.md": {
+        "mentees stop in more of the weeks after an escalated slip-up than after a tolerated one": (
+            lambda t: bool(
+                stopping_after_slip_ups(t)["escalating"] > stopping_after_slip_ups(t)["tolerant"]
+            )
+        ),
+        "slip-ups are met with tolerance more often under grants than under payment by results": (
+            lambda t: bool(
+                tolerated_share_by_funding(t)["grant"]
+                > tolerated_share_by_funding(t)["payment_by_results"]
+            )
+        ),
+        "the organisations paid by results are exactly the through-the-gate services": (
+            funding_and_setting_coincide
+        ),
+    },
+    "exercises/08-terror-complexity-limits-of-change-exercises.md": {
+        "a cell of exercise 8.2's table rests on fewer than five mentees": (
+            a_stratified_cell_is_small
         ),
     },
     "chapters/09-hidden-power-dynamics.md": {
