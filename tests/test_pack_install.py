@@ -170,6 +170,12 @@ STATE = """() => {
     }
     return `${kernel ? kernel.status : "no kernel"} ${run}/${code}`;
 }"""
+# Charts drawn in the notebook on screen only: JupyterLab keeps other open notebooks in the page as
+# background tabs, and their charts must not count for this one.
+COUNT = f"""() => {{
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    return panel ? panel.node.querySelectorAll('{DRAWN}').length : -1;
+}}"""
 
 
 def run_all(page: Any, timeout_s: float = 180) -> str:
@@ -178,9 +184,7 @@ def run_all(page: Any, timeout_s: float = 180) -> str:
     # Run All before the kernel is ready opens a kernel dialog and runs nothing: wait for it.
     page.wait_for_function(f"() => ({STATE})().startsWith('idle ')", timeout=60_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.wait_for_function(
-        f"() => document.querySelectorAll('{DRAWN}').length === 0", timeout=120_000
-    )
+    page.wait_for_function(f"() => ({COUNT})() === 0", timeout=120_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     deadline = time.monotonic() + timeout_s
     state = page.evaluate(STATE)
@@ -232,7 +236,6 @@ def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
     with jupyter_server(envs[kind], folder, home) as server, sync_playwright() as playwright:
         base, token = server.split("|")
         browser = launch(playwright, chromium)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
         def route(request_route) -> None:  # noqa: ANN001 - playwright's Route
             url = request_route.request.url
@@ -242,20 +245,21 @@ def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
                 blocked.append(url)
                 request_route.abort()
 
-        page.route("**/*", route)
         for name, expected in charted.items():
             for ui in USER_INTERFACES[kind]:
-                page.goto(f"{base}/{ui}/{name}?token={token}")
+                # A page of its own per notebook, and JupyterLab's saved workspace reset, so that no
+                # notebook opened before comes back as a tab beside this one.
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", route)
+                reset = "reset&" if ui.startswith("lab") else ""
+                page.goto(f"{base}/{ui}/{name}?{reset}token={token}")
                 page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
                 with contextlib.suppress(PlaywrightTimeout):  # the count below says what drew
-                    page.wait_for_function(
-                        f"document.querySelectorAll('{DRAWN}').length >= {expected}",
-                        timeout=30_000,
-                    )
-                saved = page.locator(DRAWN).count()
+                    page.wait_for_function(f"() => ({COUNT})() >= {expected}", timeout=30_000)
+                saved = page.evaluate(COUNT)
                 state = run_all(page)
                 page.wait_for_timeout(500)
-                rerun = page.locator(DRAWN).count()
+                rerun = page.evaluate(COUNT)
                 text = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
                 report.append(
                     f"{ui} {name}: {saved}/{expected} drawn as saved, {rerun} after Run All "
@@ -265,6 +269,7 @@ def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
                 assert saved == expected, report
                 assert rerun == expected, report
                 page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
+                page.close()
         browser.close()
     assert not blocked, f"requests to other hosts: {blocked[:5]}"
     print(f"\n{kind}: " + "; ".join(report))
