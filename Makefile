@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book instructor test pack-browser-test anatomy lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
+.PHONY: help venv book instructor variant test pack-browser-test pack-test anatomy lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,12 +37,20 @@ student-pack: $(STAMP) ## Zip the notebooks without solutions, the data, the hel
 	@$(PY) -m pmcj.build book
 	@$(PY) -m pmcj.pack $(PACK_FLAGS)
 
+variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student and instructor sites, answer key, student pack (SEED=N)
+	@test -n "$(SEED)" || { echo "make variant: name the class's seed, e.g. make variant SEED=7"; exit 2; }
+	@$(PY) -m pmcj.variant --seed "$(SEED)"
+
 test: $(STAMP) ## Run the whole test suite (builds both editions and the student pack first)
 	@$(PY) -m pmcj.build all
-	@$(PY) -m pytest -m "not pack_browser"
+	@$(PY) -m pytest -m "not pack_browser and not pack_wheels"
 
-pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab in Chromium and count drawn charts (issue 12: failing since the phone-layout charts landed)
+pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab and Notebook in Chromium, offline, and count drawn charts (oldest and newest allowed versions; minutes)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
+
+pack-test: $(STAMP) ## The student pack's slow tests: charts in the browser (above) and the offline bundle (WHEELS=1) installed with its README's line
+	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
+	@$(PY) -m pytest -m pack_wheels tests/test_pack_install.py
 
 anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules (seconds; no build)
 	@$(PY) -m pytest tests/test_chapters.py -m "not build" -q

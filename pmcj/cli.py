@@ -22,6 +22,7 @@ from pmcj.data.errors import DataError
 from pmcj.data.generate import DEFAULT_SEED, PACKAGE, generate, render
 from pmcj.data.package import load_all
 from pmcj.paths import DATA_DIR
+from pmcj.variant_seed import NOTE_NAME, note
 
 
 class UsageError(Exception):
@@ -71,13 +72,8 @@ def write_data(seed: int, out: Path, force: bool) -> list[Path]:
             (staged / name).write_bytes(content)
         shutil.copyfile(PACKAGE, staged / PACKAGE.name)
         if not committed:
-            (staged / "VARIANT.txt").write_text(
-                f"Synthetic data variant generated with seed {seed} by `pmcj generate`.\n"
-                "Every person, organisation and excerpt is invented. Load it in the notebooks\n"
-                f"by setting the environment variable PMCJ_DATA={out}\n",
-                encoding="utf-8",
-            )
-            names.append("VARIANT.txt")
+            (staged / NOTE_NAME).write_text(note(seed, out), encoding="utf-8")
+            names.append(NOTE_NAME)
         load_all(staged)  # never move a set of files the loader would reject
         if committed:
             (staged / PACKAGE.name).unlink()  # the descriptor is the source, not an output

@@ -8,12 +8,14 @@ run one way (build -> pack -> notebooks -> editions, pages), never in a circle.
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from pmcj.paths import BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT
+from pmcj.variant_seed import banner, seed_of
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,29 @@ INSTRUCTOR_OVERRIDES = {
 }
 
 
+def variant_label(data_dir: Path) -> str:
+    """A build folder name for a variant's data folder, unique per folder.
+
+    ``make variant`` keeps each class's data in ``variants/seed-N/data``: every one is called
+    ``data``, so the folder's own name alone would send two classes' builds into one cache.
+    """
+    folder = data_dir.resolve()
+    try:
+        parts = folder.relative_to(ROOT).parts
+    except ValueError:  # a folder outside the repository: its name and a short stamp of its path
+        parts = (folder.name, hashlib.sha256(str(folder).encode()).hexdigest()[:8])
+    return "-".join(parts)
+
+
 def edition(name: str, data_dir: Path | None = None) -> Edition:
     """The edition to build; a class variant of the data gets its own output and cache."""
     overrides = INSTRUCTOR_OVERRIDES if name == "instructor" else {}
     if data_dir is not None and data_dir.resolve() != DATA_DIR.resolve():
-        label = f"variant-{data_dir.resolve().name}-{name}"
+        label = f"variant-{variant_label(data_dir)}-{name}"
         folder = BUILD_DIR / label
+        # Every page of a variant's site says which data it shows (the theme's announcement bar).
+        overrides = copy.deepcopy(overrides)
+        merge(overrides, {"html": {"announcement": banner(seed_of(data_dir))}})
         return Edition(
             name=label,
             html=folder / "_build" / "html",

@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from pmcj.launch import colab_setup_source, read_launch
 from pmcj.pages import LABEL, download_name, notebook_paths, page_title, toc_files
 from pmcj.paths import ROOT
 
@@ -91,6 +92,9 @@ class Book:
     glossary: dict[str, GlossaryEntry]
     bibfiles: tuple[Path, ...]
     site_url: str = ""
+    # The first code cell of every notebook when the lecturer's launch service is Colab
+    # (pmcj.launch): it fetches the pack beside the notebook. Empty otherwise.
+    launch_cell: str = ""
 
     @staticmethod
     def read(root: Path = ROOT) -> Book:
@@ -124,7 +128,9 @@ def read_book(root: Path) -> Book:
     glossary = read_glossary(glossary_page) if glossary_page else {}
     bibfiles = tuple(root / name for name in config.get("bibtex_bibfiles", []))
     site_url = str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
-    return Book(root, labels, titles, downloads, glossary, bibfiles, site_url)
+    launch = read_launch(((config.get("sphinx") or {}).get("config") or {}).get("pmcj_launch"))
+    launch_cell = colab_setup_source(launch) if launch and launch.provider == "colab" else ""
+    return Book(root, labels, titles, downloads, glossary, bibfiles, site_url, launch_cell)
 
 
 def exercise_name(label: str, position: int) -> str:

@@ -285,8 +285,14 @@ def for_download(
                 output["data"] = offline_outputs(output["data"])
         cells.append(cell)
     appendix = [nbformat.v4.new_markdown_cell(text) for text in conversion.appendix()]
+    launch = (
+        [nbformat.v4.new_code_cell(conversion.book.launch_cell)]
+        if conversion.book.launch_cell
+        else []
+    )
     nb.cells = [
         nbformat.v4.new_markdown_cell(DOWNLOAD_NOTE),
+        *launch,
         nbformat.v4.new_code_cell(SETUP_CELL),
         *cells,
         *appendix,
@@ -303,6 +309,7 @@ def book_facts(book: Book) -> str:
     """What a page's conversion reads from the rest of the book, as text to hash."""
     parts = [
         json.dumps([book.labels, book.titles, book.downloads, book.site_url], sort_keys=True),
+        book.launch_cell,
         json.dumps({k: [v.term, v.definition] for k, v in book.glossary.items()}, sort_keys=True),
     ]
     parts += [path.read_text(encoding="utf-8") for path in book.bibfiles if path.is_file()]

@@ -163,9 +163,10 @@ Text and data: Creative Commons Attribution 4.0 (CC BY 4.0). Code (`pmcj/`): MIT
 
 CHARTS = """The notebooks open with the outputs the book computed, charts included. JupyterLab and
 Jupyter Notebook (version 7) draw the charts with code they carry themselves, so the charts work
-without an internet connection, both as saved and when you run a chart's cell again. Another
-program may show a chart's title where the chart should be; the table of numbers computed just
-before each chart still shows what it draws."""
+without an internet connection, both as saved and when you run a chart's cell again. The
+classic Notebook (version 6, or nbclassic), which is no longer maintained, and other programs
+show a chart's title where the chart should be; the table of numbers computed just before each
+chart still shows what it draws. Use JupyterLab or Notebook 7 to see the charts."""
 
 
 def requirements_txt() -> str:

@@ -273,3 +273,47 @@ def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
         browser.close()
     assert not blocked, f"requests to other hosts: {blocked[:5]}"
     print(f"\n{kind}: " + "; ".join(report))
+
+
+# --- the offline bundle: make student-pack WHEELS=1 ---------------------------------------------
+
+INSTALL_LINE = re.compile(r"^ {4}(python -m pip install --no-index [^\n]+)$", re.MULTILINE)
+
+
+@pytest.mark.pack_wheels  # downloads the wheels (about 120 MB) and installs them: minutes
+def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "pack-with-wheels.zip"
+    made = subprocess.run(
+        [sys.executable, "-m", "pmcj.pack", "--out", str(out), "--wheels"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr[-2000:]
+    with zipfile.ZipFile(out) as pack:
+        pack.extractall(tmp_path)
+    folder = tmp_path / PACK_FOLDER
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    lines = INSTALL_LINE.findall(readme)
+    assert len(lines) == 1, "the README should give exactly one offline install line"
+    wheels = sorted(path.name for path in (folder / "wheels").glob("*.whl"))
+    for requirement in REQUIREMENTS:
+        name = requirement.name.replace("-", "_").lower()
+        assert any(wheel.lower().startswith(f"{name}-") for wheel in wheels), requirement.name
+    env = tmp_path / "student-python"
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    python = env / "bin" / "python"
+    # The README's own line, run in the pack's folder by the student's Python, no index allowed.
+    command = lines[0].replace("python", str(python), 1).split()
+    installed = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    ready = subprocess.run(
+        [str(python), "-c", "import pmcj.environment as e; print(e.problems())"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert ready.stdout.strip() == "[]", ready.stdout + ready.stderr[-1000:]

@@ -109,10 +109,17 @@ def link_notebook(
     href = html.escape(context["pathto"](f"{NOTEBOOKS.as_posix()}/{name}", 1))
     what = "with worked solutions" if not is_student(app) else "with its outputs"
     pack = pack_link(context["pathto"](PACK.as_posix(), 1)).replace(PACK_SIZE, "")
+    launch = getattr(app, "pmcj_launch", None)
+    run = (
+        f' Or <a class="pmcj-launch" href="{html.escape(launch.url(name))}">run it on '
+        f"{launch.label}</a>, with the data beside it."
+        if launch is not None
+        else ""
+    )
     link = (
         f'<p class="pmcj-notebook-download"><a href="{href}" download>Download this page as a '
         f"Jupyter notebook</a> (<code>{name}</code>, {what}). It runs in the folder of the "
-        f"{pack}, next to the data and helpers it needs.</p>"
+        f"{pack}, next to the data and helpers it needs.{run}</p>"
     )
     context["body"] = context["body"].replace("</h1>", "</h1>" + link, 1)
 
@@ -146,7 +153,21 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(Path(app.outdir) / NOTEBOOKS / f"{Path(docname).name}.ipynb", notebook)
 
 
+def read_launch_setting(app: Sphinx, config: object) -> None:
+    """Check the lecturer's launch service once, at the start, with the key to fix if wrong."""
+    from sphinx.errors import ConfigError
+
+    from pmcj.launch import LaunchConfigError, read_launch
+
+    try:
+        app.pmcj_launch = read_launch(app.config.pmcj_launch)
+    except LaunchConfigError as error:
+        raise ConfigError(str(error)) from None
+
+
 def setup_downloads(app: Sphinx) -> None:
+    app.add_config_value("pmcj_launch", {}, "html", [dict])
+    app.connect("config-inited", read_launch_setting)
     app.add_directive("pmcj-refi-downloads", RefiDownloads)
     app.add_directive("pmcj-student-pack", StudentPackDownload)
     app.connect("env-updated", write_pack)
