@@ -1,4 +1,4 @@
-"""Self-checks for the exercises of Chapter 10 (conclusion: a framework matrix and theme prevalence).
+"""Self-checks for the exercises of Chapter 10 (conclusion: the framework matrix, theme prevalence).
 
 Each expected answer is computed from the data loaded now (the book's data, or a class variant
 named by ``PMCJ_DATA``), so a lecturer's variant needs no new answer key. Hints name the usual
@@ -105,7 +105,9 @@ def themed_codings(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
     return shared(t, ("themed_codings", coders), make)
 
 
-def segment_themes(t: Tables, coders: tuple[str, ...] = ("A",), unique: bool = True) -> pd.DataFrame:
+def segment_themes(
+    t: Tables, coders: tuple[str, ...] = ("A",), unique: bool = True
+) -> pd.DataFrame:
     """One row per segment and theme the coders gave it (``unique=False``: one per coding),
     with the segment's speaker, role and source."""
     coded = themed_codings(t, coders)[["segment_id", "theme"]]
