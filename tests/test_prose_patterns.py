@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmcj.checks import ch01, ch03, ch04, ch06, ch09
+from pmcj.checks import ch01, ch03, ch04, ch06, ch09, ch10
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.data.tendencies import Tendencies
 from pmcj.kwic import keyword_pattern
@@ -782,6 +782,70 @@ def pairings_to_read_differ(t: Tables) -> bool:
     )
 
 
+def ch10_prevalence(t: Tables, by: str) -> pd.DataFrame:
+    """Chapter 10's theme prevalence: share of each group's segments carrying each theme (coder A,
+    each segment once per theme), by ``role`` or ``source_type``."""
+    talk = ch10.spoken(t)
+    themed = ch10.segment_themes(t)
+    carrying = themed.groupby([by, "theme"]).segment_id.nunique().unstack(fill_value=0)
+    return carrying.div(talk.groupby(by).size(), axis=0)
+
+
+def ch10_roles_as_built(t: Tables) -> bool:
+    """Mentors' segments carry identity more often than mentees'; staff's and focus-group members'
+    carry power more often than mentors' and mentees', focus-group members' most often."""
+    role = ch10_prevalence(t, "role")
+    return bool(
+        role.loc["mentor", "identity"] > role.loc["mentee", "identity"]
+        and role["power"].idxmax() == "focus_group"
+        and all(
+            role.loc[high, "power"] > role.loc[low, "power"]
+            for high in ("staff", "focus_group")
+            for low in ("mentor", "mentee")
+        )
+    )
+
+
+def ch10_focus_groups_most_power(t: Tables) -> bool:
+    """Focus-group segments carry power far more often (over twice as often) than interview and
+    field-note segments."""
+    power = ch10_prevalence(t, "source_type")["power"]
+    return bool(power["focus_group"] > 2 * max(power["interview"], power["fieldnote"]))
+
+
+def ch10_sources_entangled_with_roles(t: Tables) -> bool:
+    """Focus groups hold only focus-group members, who speak nowhere else; most field-note
+    segments are about mentors."""
+    talk = ch10.spoken(t)
+    notes = talk[talk.source_type == "fieldnote"]
+    return bool(focus_groups_apart(t) and (notes.role == "mentor").mean() > 0.5)
+
+
+def ch10_interviews_keep_role_differences(t: Tables) -> bool:
+    """Exercise 10.2: within interviews, mentors' segments carry identity more often than
+    mentees', and staff's carry power more often than mentors' and mentees'."""
+    share = ch10.prevalence_fractions(t).shares
+    return bool(
+        share.loc["mentor", "identity"] > share.loc["mentee", "identity"]
+        and share.loc["staff", "power"]
+        > max(share.loc["mentor", "power"], share.loc["mentee", "power"])
+    )
+
+
+def ch10_case_is_a_mentor_elsewhere_in_field_notes(t: Tables) -> bool:
+    """Exercise 10.1's case is a mentor outside the organisation the chapter's matrix charts, and
+    appears in a field note as well as in their interview."""
+    case = ch10.case_to_chart(t)
+    person = t["participants"].set_index("participant_id").loc[case]
+    talk = ch10.spoken(t)
+    mine = set(talk.loc[talk.speaker_id == case, "source_type"])
+    return bool(
+        person.role == "mentor"
+        and person.organisation_id != ch10.framework_organisation(t)
+        and {"interview", "fieldnote"} <= mine
+    )
+
+
 PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "primer.md": {
         "there are more codings than segments": lambda t: len(t["codings"]) > len(t["segments"]),
@@ -981,6 +1045,25 @@ PATTERNS: dict[str, dict[str, Callable[[Tables], bool]]] = {
     "exercises/09-hidden-power-dynamics-exercises.md": {
         "all mentors' unpaid share ordered; volunteers raise grant and mixed most": (
             ch09_all_mentors_unpaid
+        ),
+    },
+    "chapters/10-conclusion.md": {
+        "mentors carry identity more than mentees; staff and focus groups carry power most": (
+            ch10_roles_as_built
+        ),
+        "focus-group segments carry power far more often than interview and field-note ones": (
+            ch10_focus_groups_most_power
+        ),
+        "focus groups hold only their members; most field-note segments are about mentors": (
+            ch10_sources_entangled_with_roles
+        ),
+    },
+    "exercises/10-conclusion-exercises.md": {
+        "within interviews, mentors carry identity more than mentees, staff power most": (
+            ch10_interviews_keep_role_differences
+        ),
+        "exercise 10.1's case is a mentor outside the chapter's organisation, in field notes too": (
+            ch10_case_is_a_mentor_elsewhere_in_field_notes
         ),
     },
 }
