@@ -41,16 +41,17 @@ variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student 
 	@test -n "$(SEED)" || { echo "make variant: name the class's seed, e.g. make variant SEED=7"; exit 2; }
 	@$(PY) -m pmcj.variant --seed "$(SEED)"
 
-test: $(STAMP) ## Run the whole test suite (builds both editions and the student pack first)
+test: $(STAMP) ## Run the test suite (builds both editions and the student pack first; make pack-test runs the pack's slow tests)
 	@$(PY) -m pmcj.build all
-	@$(PY) -m pytest -m "not pack_browser and not pack_wheels"
+	@$(PY) -m pytest -m "not pack_browser and not pack_wheels and not pack_notebooks"
 
 pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab and Notebook in Chromium, offline, and count drawn charts (oldest and newest allowed versions; minutes)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
 
-pack-test: $(STAMP) ## The student pack's slow tests: charts in the browser (above) and the offline bundle (WHEELS=1) installed with its README's line
+pack-test: $(STAMP) ## The student pack's slow tests: every notebook and worked solution on the oldest and newest versions, charts in the browser (above), the offline bundle (WHEELS=1) installed with its README's line
+	@$(PY) -m pmcj.build all
+	@$(PY) -m pytest -m "pack_notebooks or pack_wheels" tests/test_pack_install.py
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
-	@$(PY) -m pytest -m pack_wheels tests/test_pack_install.py
 
 anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules (seconds; no build)
 	@$(PY) -m pytest tests/test_chapters.py -m "not build" -q

@@ -92,6 +92,7 @@ def has_solutions(path: Path) -> bool:
 CHECK_CALL = re.compile(r"\b(?:ch\d{2}|primer)\.ex[a-z]?\d*_\d+\(")
 
 
+@pytest.mark.pack_notebooks  # five minutes on two cores: run by make pack-test (and CI)
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_pack_notebook_and_worked_solution_runs(
     kind: str, envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
