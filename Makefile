@@ -44,8 +44,8 @@ test: $(STAMP) ## Run the whole test suite (builds both editions and the student
 pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab in Chromium and count drawn charts (issue 12: failing since the phone-layout charts landed)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
 
-anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules (seconds; no build)
-	@$(PY) -m pytest tests/test_chapters.py -m "not build" -q
+anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules, and the course plans (seconds; no build)
+	@$(PY) -m pytest tests/test_chapters.py tests/test_teaching.py -m "not build" -q
 
 lint: $(STAMP) ## Check the Python code style with ruff
 	@$(BIN)/ruff check pmcj tests tools
