@@ -407,27 +407,41 @@ def load(root: Path = ROOT) -> tuple[Plans, Book]:
 # --- the guide's tables, as MyST -----------------------------------------------------------------
 
 
-def exercise_cell(book: Book, labels: list[str]) -> str:
-    parts = [f"{{ref}}`{label}` ({book.exercises[label].short})" for label in labels]
-    return "; ".join(parts) if parts else "none"
+def exercise_cell(book: Book, labels: list[str], total: bool = False) -> list[str]:
+    """Each exercise on a line of its own, with its kind and minutes (and their sum, if asked)."""
+    if not labels:
+        return ["none"]
+    lines = [f"- {{ref}}`{label}` ({book.exercises[label].short})" for label in labels]
+    if total and len(labels) > 1:
+        minutes = sum(book.exercises[label].minutes for label in labels)
+        lines += ["", f"About {minutes} minutes in all."]
+    return lines
 
 
-def chapter_cell(book: Book, week: Located) -> str:
-    links = [
-        f"{{doc}}`Chapter {number} </{book.chapters[number].page}>`"
-        for number in week.get("chapters") or []
-    ]
-    links += [f"{{doc}}`/{page}`" for page in week.get("pages") or []]
-    return ", ".join(links)
+def chapter_cell(book: Book, week: Located) -> list[str]:
+    numbers = list(week.get("chapters") or [])
+    links = [f"{{doc}}`{n} </{book.chapters[n].page}>`" for n in numbers]
+    if len(links) == 1:
+        shown = [f"{{doc}}`Chapter {numbers[0]} </{book.chapters[numbers[0]].page}>`"]
+    elif links:
+        shown = [f"Chapters {', '.join(links[:-1])} and {links[-1]}"]
+    else:
+        shown = []
+    shown += [f"{{doc}}`/{page}`" for page in week.get("pages") or []]
+    return [f"- {entry}" for entry in shown] if len(shown) > 1 else shown
 
 
-def list_table(title: str, header: list[str], rows: list[list[str]], widths: str) -> list[str]:
-    """A MyST list-table: a table with a caption, whose cells may hold roles."""
+def list_table(
+    title: str, header: list[str], rows: list[list[str | list[str]]], widths: str
+) -> list[str]:
+    """A MyST list-table: a table with a caption, whose cells may hold roles and lists (a cell
+    given as a list of lines is written on several lines)."""
     lines = [f":::{{list-table}} {title}", ":header-rows: 1", f":widths: {widths}", ""]
     for row in [header, *rows]:
         for index, cell in enumerate(row):
-            text = " ".join(str(cell).split())
-            lines.append(f"{'* -' if index == 0 else '  -'} {text}")
+            cell_lines = cell if isinstance(cell, list) else [" ".join(str(cell).split())]
+            lines.append(f"{'* -' if index == 0 else '  -'} {cell_lines[0]}")
+            lines += [f"    {line}" if line else "" for line in cell_lines[1:]]
     return [*lines, ":::", ""]
 
 
@@ -441,16 +455,11 @@ def plan_markdown(plans: Plans, book: Book, plan_id: str) -> str:
     weeks = plans.weeks(plan_id)
     rows = []
     for week in weeks:
-        prepare = plans.labels(week, "prepare")
-        minutes = sum(book.exercises[label].minutes for label in prepare)
-        before = exercise_cell(book, prepare)
-        if len(prepare) > 1:
-            before += f"; about {minutes} minutes in all"
         rows.append(
             [
                 str(week.get("week")),
                 chapter_cell(book, week),
-                before,
+                exercise_cell(book, plans.labels(week, "prepare"), total=True),
                 exercise_cell(book, plans.labels(week, "seminar")),
                 exercise_cell(book, plans.labels(week, "optional")),
             ]
@@ -460,7 +469,7 @@ def plan_markdown(plans: Plans, book: Book, plan_id: str) -> str:
         str(plan.get("title", plan_id)),
         ["Week", "Read", *GROUPS.values()],
         rows,
-        "8 20 24 24 24",
+        "6 16 28 28 22",
     )
     lines.append(f"{plan.get('seminar_title', 'The seminars, week by week')}:")
     lines.append("")
@@ -479,7 +488,9 @@ def outcome_markdown(plans: Plans, book: Book) -> str:
         for outcome, text in enumerate(chapter.outcomes, start=1):
             labels, note = plans.outcome_entry(number, outcome)
             cell = exercise_cell(book, [label for label in labels if label in book.exercises])
-            rows.append([str(outcome), text, cell + (f". *{note.rstrip('.')}.*" if note else "")])
+            if note:
+                cell += ["", f"*{note.rstrip('.')}.*"]
+            rows.append([str(outcome), text, cell])
         header = ["No.", "Learning outcome", "Assessed by"]
-        lines += list_table(chapter.title, header, rows, "4 56 40")
+        lines += list_table(chapter.title, header, rows, "auto")
     return "\n".join(lines)
