@@ -268,12 +268,24 @@ class Plans:
 # --- checks --------------------------------------------------------------------------------------
 
 
+def unknown_exercise(label: str, book: Book) -> str:
+    """Why a label is wrong, with the labels it was probably meant to be."""
+    series = re.match(r"ex([a-z]|\d+)-", str(label))
+    near = [known for known in book.exercises if series and known.startswith(series.group(0))]
+    if near:
+        hint = f"the exercises of its page are {', '.join(near)}"
+    elif series:
+        hint = f"no page in _toc.yml has exercises numbered {series.group(0)}N"
+    else:
+        hint = "exercise labels look like ex7-1"
+    return f"'{label}' is not an exercise on any page in _toc.yml ({hint})"
+
+
 def reference_problems(plans: Plans, book: Book) -> list[str]:
     """Names in the file that the book does not have, and exercises named twice in one plan."""
     problems: list[str] = []
     if not plans.plans:
         problems.append(f"{plans.name}: no 'plans:'; add the 10-week and 5-week course plans")
-    known = ", ".join(book.exercises) or "none"
     for plan_id, plan in plans.plans.items():
         if not isinstance(plan, Located) or not isinstance(plan.get("weeks"), list):
             problems.append(f"{plans.at(plans.plans, plan_id, 'plans', plan_id)}: no 'weeks:' list")
@@ -308,10 +320,7 @@ def reference_problems(plans: Plans, book: Book) -> list[str]:
                 for position, label in enumerate(labels if isinstance(labels, list) else []):
                     where = plans.at(labels, position, *place, group)
                     if label not in book.exercises:
-                        problems.append(
-                            f"{where}: '{label}' is not an exercise on any page in _toc.yml "
-                            f"(the exercises are {known})"
-                        )
+                        problems.append(f"{where}: {unknown_exercise(label, book)}")
                     elif label in seen:
                         problems.append(f"{where}: '{label}' is already in {seen[label]}")
                     else:
@@ -335,10 +344,7 @@ def reference_problems(plans: Plans, book: Book) -> list[str]:
                 continue
             for label in plans.outcome_entry(chapter, number)[0]:
                 if label not in book.exercises:
-                    problems.append(
-                        f"{where}: '{label}' is not an exercise on any page in _toc.yml "
-                        f"(the exercises are {known})"
-                    )
+                    problems.append(f"{where}: {unknown_exercise(label, book)}")
     return problems
 
 
