@@ -154,8 +154,8 @@ def test_the_guide_is_in_the_toc_and_renders_every_plan_and_the_outcome_map() ->
 # --- the checks can fail -------------------------------------------------------------------------
 
 
-def book_copy(tmp_path: Path, edit) -> Path:
-    """The book's _toc.yml and pages (linked) with an edited copy of the course plans."""
+def book_copy(tmp_path: Path, plans_text: str) -> Path:
+    """The book's _toc.yml and pages (linked) with the course plans given."""
     (tmp_path / "_toc.yml").symlink_to(ROOT / "_toc.yml")
     for entry in toc_entries(ROOT / "_toc.yml"):
         target = tmp_path / f"{entry['file']}.md"
@@ -163,46 +163,58 @@ def book_copy(tmp_path: Path, edit) -> Path:
         if not target.exists():
             target.symlink_to(ROOT / f"{entry['file']}.md")
     (tmp_path / "teaching").mkdir()
-    text = (ROOT / teaching.PLANS_FILE).read_text(encoding="utf-8")
-    (tmp_path / teaching.PLANS_FILE).write_text(edit(text), encoding="utf-8")
+    (tmp_path / teaching.PLANS_FILE).write_text(plans_text, encoding="utf-8")
     return tmp_path
 
 
-def test_a_wrong_exercise_or_chapter_is_named_with_the_file_line_and_place(tmp_path: Path) -> None:
-    def edit(text: str) -> str:
-        text = text.replace("prepare: [ex7-1, ex7-2]", "prepare: [ex7-1, ex7-9]", 1)
-        return text.replace("chapters: [9]", "chapters: [12]", 1)
+WRONG_PLANS = """\
+plans:
+  short:
+    weeks:
+      - week: 1
+        chapters: [{chapter}, 99]
+        prepare: [{label}, {series}99]
+outcomes:
+  99:
+    1: [{label}]
+"""
 
-    root = book_copy(tmp_path, edit)
-    lines = (root / teaching.PLANS_FILE).read_text(encoding="utf-8").splitlines()
-    wrong = next(i for i, line in enumerate(lines, start=1) if "ex7-9" in line)
-    chapter = next(i for i, line in enumerate(lines, start=1) if "[12]" in line)
+
+def test_a_wrong_exercise_or_chapter_is_named_with_the_file_line_and_place(tmp_path: Path) -> None:
+    label = next(iter(book_exercises()))
+    series = label.split("-")[0] + "-"
+    text = WRONG_PLANS.format(chapter=CHAPTERS[0].number, label=label, series=series)
     with pytest.raises(teaching.CoursePlanError) as raised:
-        teaching.load(root)
-    message = str(raised.value)
-    assert (
-        f"{teaching.PLANS_FILE}:{wrong} (plans > 10-week > week 7 > prepare): 'ex7-9' is not an "
-        "exercise" in message
-    ), message
-    assert (
-        f"{teaching.PLANS_FILE}:{chapter} (plans > 10-week > week 9 > chapters): there is no "
-        "Chapter 12 in _toc.yml" in message
-    ), message
+        teaching.load(book_copy(tmp_path, text))
+    problems = str(raised.value).splitlines()
+    name = teaching.PLANS_FILE
+    assert problems[0].startswith(
+        f"{name}:5 (plans > short > week 1 > chapters): there is no Chapter 99 in _toc.yml"
+    ), problems
+    assert problems[1].startswith(
+        f"{name}:6 (plans > short > week 1 > prepare): '{series}99' is not an exercise on any "
+        f"page in _toc.yml (the exercises of its page are {label}"
+    ), problems
+    assert problems[2].startswith(f"{name}:8 (outcomes > chapter 99): there is no Chapter 99")
+    assert len(problems) == 3, problems
 
 
 def test_a_left_out_exercise_or_outcome_is_named(tmp_path: Path) -> None:
-    def edit(text: str) -> str:
-        data = yaml.safe_load(text)
-        week = data["plans"]["5-week"]["weeks"][3]
-        week["optional"] = [label for label in week["optional"] if label != "ex7-4"]
-        del data["outcomes"][7][5]
-        return yaml.safe_dump(data, sort_keys=False)
-
-    root = book_copy(tmp_path, edit)
+    data = yaml.safe_load((ROOT / teaching.PLANS_FILE).read_text(encoding="utf-8"))
+    plan = next(iter(data["plans"]))
+    label = next(iter(book_exercises()))
+    for week in data["plans"][plan]["weeks"]:
+        for group in teaching.GROUPS:
+            week[group] = [x for x in week.get(group) or [] if x != label]
+    chapter = CHAPTERS[-1]
+    del data["outcomes"][chapter.number][1]
+    root = book_copy(tmp_path, yaml.safe_dump(data, sort_keys=False))
     problems = teaching.coverage_problems(teaching.Plans.read(root), teaching.Book.read(root))
-    assert any("5-week" in p and "ex7-4 in no week" in p for p in problems), problems
-    assert any("outcome 5 of chapters/07" in p and "mapped to no exercise" in p for p in problems)
-    assert not any("10-week" in p for p in problems), problems
+    assert any(f"(plans > {plan}): {label} in no week" in p for p in problems), problems
+    assert any(
+        f"outcome 1 of {chapter.page}.md" in p and "mapped to no exercise" in p for p in problems
+    ), problems
+    assert len(problems) == 2, problems
 
 
 def test_a_chapter_without_a_seminar_plan_or_with_a_wrong_one_fails(tmp_path: Path) -> None:
