@@ -411,6 +411,8 @@ class Conversion:
             return ["", f"### {heading}", "", *self.blocks(content)]
         if name in ("exercise-end", "solution-end"):
             return []
+        if name == "instructor-only":  # a page for lecturers: its body, as it stands
+            return self.blocks(content)
         if name in INSTRUCTOR_TITLES:
             title = seminar_title(options.get("minutes")) if name == "seminar-plan" else None
             title = title or INSTRUCTOR_TITLES[name]

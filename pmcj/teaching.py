@@ -23,7 +23,7 @@ Imports nothing of the book's but :mod:`pmcj.pages`, so the tests can use it wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,10 @@ class Exercise:
 
     @property
     def short(self) -> str:
-        """Kind and minutes, as a plan's table shows them ("reflection, 20 min")."""
-        return f"{self.kind}, {self.minutes} min"
+        """Kind, level and minutes, as the guide's tables show them ("data task, introductory,
+        15 min"; a stretch task's level is in its kind)."""
+        level = "" if self.level in self.kind else f"{self.level}, "
+        return f"{self.kind}, {level}{self.minutes} min"
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,6 @@ class Plans:
     path: Path
     data: Located
     name: str = PLANS_FILE
-    problems: list[str] = field(default_factory=list)
 
     @staticmethod
     def read(root: Path = ROOT) -> Plans:
@@ -227,7 +228,7 @@ class Plans:
                 "notes')"
             )
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # safe, with lines
         except yaml.YAMLError as error:
             raise CoursePlanError(f"{PLANS_FILE} is not valid YAML: {error}") from error
         if not isinstance(data, Located):
