@@ -53,8 +53,8 @@ pack-test: $(STAMP) ## The student pack's slow tests: every notebook and worked 
 	@$(PY) -m pytest -m "pack_notebooks or pack_wheels" tests/test_pack_install.py
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
 
-anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules (seconds; no build)
-	@$(PY) -m pytest tests/test_chapters.py -m "not build" -q
+anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules, and the course plans (seconds; no build)
+	@$(PY) -m pytest tests/test_chapters.py tests/test_teaching.py -m "not build" -q
 
 lint: $(STAMP) ## Check the Python code style with ruff
 	@$(BIN)/ruff check pmcj tests tools

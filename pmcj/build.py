@@ -235,8 +235,9 @@ def build_book(strict: bool = True, name: str = "student") -> int:
     return status
 
 
-# What a save must touch to rebuild the preview: pages, configuration, references, data, styles.
-WATCHED_FOLDERS = (*PAGE_FOLDERS, "_static", "data")
+# What a save must touch to rebuild the preview: pages, configuration, references, data, styles,
+# and the course plans the lecturer's guide renders.
+WATCHED_FOLDERS = (*PAGE_FOLDERS, "_static", "data", "teaching")
 WATCHED_SUFFIXES = (".md", ".yml", ".bib")
 EDITOR_DEBRIS = (".swp", ".swx", ".swo", ".tmp", ".bak", "~")
 

@@ -13,7 +13,8 @@ must read like the page, so this module rewrites each of them as the page shows 
 - ``{glue:text}`` as the glued value, formatted by myst-nb's own function with the role's format
   specification, so a number reads exactly as on the page;
 - exercise directives as headings ("Exercise 7.1: title"), solutions (instructor downloads only)
-  as "Solution to Exercise 7.1", admonitions as block quotes under their bold title;
+  as "Solution to Exercise 7.1", admonitions and the instructor-only boxes (teaching notes,
+  seminar plans and rubrics, in instructor downloads only) as block quotes under their bold title;
 - ``{ref}`` and ``{doc}`` as the text the page shows (a link to the other notebook when that page
   is a notebook too, since downloads and the student pack keep them side by side);
 - the book's generated tables (``{pmcj-data-sizes}``, ``{pmcj-tendencies}``...) as Markdown tables.
@@ -57,6 +58,12 @@ EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 EXERCISE_LABEL = re.compile(r"^ex(?P<chapter>\d+|[a-z])-(?P<number>\d+)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 COMMENT = re.compile(r"^%")
+INSTRUCTOR_TITLES = {
+    "instructor-note": "Instructor notes",
+    "seminar-plan": "Seminar plan (instructor edition)",
+    "marking-rubric": "Marking rubric",
+}
+"""The instructor-only boxes' titles, on the site (pmcj.sphinxext.editions) and in downloads."""
 ADMONITIONS = {
     "admonition": "",
     "note": "Note",
@@ -410,8 +417,12 @@ class Conversion:
             return ["", f"### {heading}", "", *self.blocks(content)]
         if name in ("exercise-end", "solution-end"):
             return []
-        if name == "instructor-note":
-            return quoted("**Instructor notes**", self.markdown("\n".join(content)))
+        if name == "instructor-only":  # a page for lecturers: its body, as it stands
+            return self.blocks(content)
+        if name in INSTRUCTOR_TITLES:
+            title = seminar_title(options.get("minutes")) if name == "seminar-plan" else None
+            title = title or INSTRUCTOR_TITLES[name]
+            return quoted(f"**{title}**", self.markdown("\n".join(content)))
         if name in ("code", "code-block", "sourcecode"):
             return [f"```{argument.strip()}", *content, "```"]
         if name == "math":
@@ -590,6 +601,12 @@ def split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
         options[match.group("key")] = match.group("value").strip()
         index += 1
     return options, body[index:]
+
+
+def seminar_title(minutes: object) -> str:
+    """The seminar plan's title, with its length in minutes when the plan gives one."""
+    title = INSTRUCTOR_TITLES["seminar-plan"]
+    return f"{title}: {minutes} minutes" if minutes else title
 
 
 def quoted(title: str, body: str) -> list[str]:

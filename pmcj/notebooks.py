@@ -4,12 +4,13 @@ A downloaded notebook is the executed notebook from the build's execution cache 
 outputs), minus what belongs to the book alone: the cells that wire charts into the website or
 glue numbers into its prose (tagged ``book-only``) and, for students, every worked solution (cells
 tagged ``solution`` and the Markdown between ``solution-start`` and ``solution-end``) and every
-``{instructor-note}``. Its Markdown is converted from MyST to what Jupyter renders
-(:mod:`pmcj.myst`), with the glued values pasted in; its charts are labelled so that JupyterLab
-draws them offline (:mod:`pmcj.offline_charts`); a first code cell checks that it sits in the
-student pack. :func:`for_download` is the one place this happens, for the site's downloads and
-the student pack alike. Files are written only when their content changes, so an unchanged
-notebook never triggers a rebuild.
+instructor-only block (``{instructor-note}``, ``{seminar-plan}``, ``{marking-rubric}``). Its
+Markdown is converted from MyST to what Jupyter renders (:mod:`pmcj.myst`), with the glued values
+pasted in; its charts are labelled so that JupyterLab draws them offline
+(:mod:`pmcj.offline_charts`); a first code cell checks that it sits in the student pack.
+:func:`for_download` is the one place this happens, for the site's downloads and the student pack
+alike. Files are written only when their content changes, so an unchanged notebook never triggers
+a rebuild.
 
 It also reads back why a notebook has no executed copy: jupyter-cache keeps the traceback of a run
 that raised, and :func:`execution_failure` turns it into the notebook's file, the failing cell (and
@@ -30,7 +31,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from pmcj.myst import Book, Conversion
+from pmcj.myst import INSTRUCTOR_TITLES, Book, Conversion
 from pmcj.offline_charts import offline_outputs
 from pmcj.pages import is_myst_notebook
 
@@ -64,7 +65,14 @@ from pmcj.environment import prepare
 prepare()"""
 FENCE_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}")
 FENCE_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}")
-NOTE = re.compile(r"^(:{3,}|`{3,})\{instructor-note\}.*?^\1\s*$\n?", re.MULTILINE | re.DOTALL)
+# The instructor-only directives (as pmcj.sphinxext.editions registers them; not imported from
+# there, so that the pack never loads Sphinx): teaching notes, seminar plans, rubrics, and the
+# body of a page for lecturers only.
+INSTRUCTOR_ONLY = (*INSTRUCTOR_TITLES, "instructor-only")
+NOTE = re.compile(
+    rf"^(:{{3,}}|`{{3,}})\{{(?:{'|'.join(INSTRUCTOR_ONLY)})\}}.*?^\1\s*$\n?",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -206,7 +214,7 @@ def executed_notebook(source: Path, cache_dir: Path) -> NotebookNode:
 
 
 def strip_markdown(text: str, in_solution: bool) -> tuple[str, bool]:
-    """Remove solution blocks (which may span cells) and instructor notes from Markdown."""
+    """Remove solution blocks (which may span cells) and instructor-only blocks from Markdown."""
     kept: list[str] = []
     lines = text.split("\n")
     index = 0

@@ -63,6 +63,15 @@ EXERCISE_KINDS = ("data task", "reflection or discussion", "stretch task")
 MIN_KINDS = 2
 MIN_CHARTS = 3
 
+PROMPTS = (3, 5)
+"""How many numbered discussion prompts a chapter's seminar plan has."""
+
+RUBRIC_KINDS = ("reflection or discussion", "stretch task")
+"""The kinds of exercise whose worked solution holds a {marking-rubric}."""
+
+RUBRIC_LEVELS = ("developing", "competent", "strong")
+"""A rubric's columns after 'criterion': one scale across the book, which the guide explains."""
+
 CONTENT_NOTE_TOPICS = re.compile(
     r"\b(grief|griev\w*|bereave\w*|self-harm\w*|suicid\w*|addict\w*|overdos\w*|violen\w*|"
     r"abus\w*|prisons?|imprison\w*|custod\w*|jails?)\b",
@@ -92,6 +101,7 @@ STEPS = {
     "checks": "Self-checks",
     "glossary": "Glossary",
     "toc": "Table of contents",
+    "teaching": "Teaching notes",
 }
 """The steps of CONTRIBUTING.md's "Adding a chapter" that problems point to, by their titles."""
 
@@ -262,6 +272,7 @@ def chapter_problems(chapter: Chapter, root: Path = ROOT) -> list[str]:
     problems += data_problems(page, number, label, data)
     problems += typed_number_problems(page)
     problems += ending_problems(page, chapter, data, root)
+    problems += seminar_plan_problems(page, number)
     return problems
 
 
@@ -614,6 +625,151 @@ def ending_problems(page: Page, chapter: Chapter, data: Heading | None, root: Pa
     return problems
 
 
+# --- the seminar plan ----------------------------------------------------------------------------
+
+
+def block_end(page: Page, opening: Line) -> int:
+    """The line of the fence that closes a directive opened on ``opening`` (or the page's end)."""
+    fence = re.match(r"^(:{3,}|`{3,})", opening.text.strip())
+    closing = fence.group(1) if fence else ":::"
+    return next(
+        (
+            line.number
+            for line in page.lines
+            if line.number > opening.number
+            and line.kind == "fence"
+            and line.text.strip() == closing
+        ),
+        len(page.lines) + 1,
+    )
+
+
+def table_rows(lines: Iterable[Line]) -> list[list[str]]:
+    """The cells of every row of the Markdown tables among these lines (separator rows left out)."""
+    rows = []
+    for line in lines:
+        text = line.text.strip()
+        if line.kind != "prose" or not text.startswith("|"):
+            continue
+        cells = [cell.strip() for cell in text.strip("|").split("|")]
+        if not all(re.fullmatch(r":?-{3,}:?", cell) for cell in cells):
+            rows.append(cells)
+    return rows
+
+
+def seminar_plan_problems(page: Page, number: int) -> list[str]:
+    """One {seminar-plan}, last on the page: timings that add up, prompts, what students find
+    hard, and the chapter's exercises."""
+    opening = [
+        line for line in page.lines if line.kind == "fence" and "{seminar-plan}" in line.text
+    ]
+    if not opening:
+        return [
+            f"{page.name}: no seminar plan; end the page with a ::::{{seminar-plan}} block (its "
+            f"length, timings, discussion prompts and what students find hard) {see('teaching')}"
+        ]
+    if len(opening) > 1:
+        return [f"{page.at(opening[1].number)}: a second seminar plan; keep one {see('teaching')}"]
+    start = opening[0]
+    end = block_end(page, start)
+    problems = []
+    after = [line for line in page.lines if line.number > end and line.text.strip()]
+    if after:
+        problems.append(
+            f"{page.at(after[0].number)}: the seminar plan must be the last thing on the page; "
+            f"move this above it {see('teaching')}"
+        )
+    inside = page.between(start.number + 1, end)
+    option = next((line for line in inside if line.text.strip().startswith(":minutes:")), None)
+    length = re.search(r"\d+", option.text) if option else None
+    if length is None:
+        problems.append(
+            f"{page.at(start.number)}: give the seminar's length on the next line, as in "
+            f"':minutes: 90' {see('teaching')}"
+        )
+    rows = table_rows(inside)
+    if not rows or "minutes" not in rows[0][0].lower():
+        problems.append(
+            f"{page.at(start.number)}: the seminar plan needs a table of timings whose first "
+            f"column is 'minutes' and whose second says what happens {see('teaching')}"
+        )
+    elif length is not None:
+        timings = [row[0] for row in rows[1:]]
+        if not timings or not all(re.fullmatch(r"\d+", cell) for cell in timings):
+            problems.append(
+                f"{page.at(start.number)}: each row of the timings table starts with a whole "
+                f"number of minutes {see('teaching')}"
+            )
+        elif sum(map(int, timings)) != int(length.group(0)):
+            problems.append(
+                f"{page.at(start.number)}: the timings add up to {sum(map(int, timings))} minutes, "
+                f"but the plan says ':minutes: {length.group(0)}' {see('teaching')}"
+            )
+    marks = {
+        line.text.strip(): line.number
+        for line in inside
+        if line.kind == "prose" and re.fullmatch(r"\*\*[^*]+\*\*", line.text.strip())
+    }
+    prompts_at = marks.get("**Discussion prompts**")
+    hard_at = marks.get("**What students find hard**")
+    low, high = PROMPTS
+    if prompts_at is None:
+        problems.append(
+            f"{page.at(start.number)}: add '**Discussion prompts**' and {low} to {high} numbered "
+            f"prompts {see('teaching')}"
+        )
+    else:
+        stop = min((n for n in marks.values() if n > prompts_at), default=end)
+        prompts = [
+            line
+            for line in page.between(prompts_at + 1, stop)
+            if line.kind == "prose" and re.match(r"^\d+\.\s", line.text)
+        ]
+        if not low <= len(prompts) <= high:
+            problems.append(
+                f"{page.at(prompts_at)}: {len(prompts)} numbered discussion prompt(s); give "
+                f"{low} to {high} {see('teaching')}"
+            )
+    if hard_at is None or not any(
+        line.kind == "prose" and line.text.startswith("- ")
+        for line in page.between(hard_at + 1, end)
+    ):
+        problems.append(
+            f"{page.at(start.number)}: add '**What students find hard**' and a list of what, in "
+            f"this chapter, students find hard {see('teaching')}"
+        )
+    if not re.search(rf"\{{ref\}}`ex{number}-\d+`", " ".join(line.text for line in inside)):
+        problems.append(
+            f"{page.at(start.number)}: the seminar plan names none of the chapter's exercises; "
+            f"link those it uses with {{ref}}`ex{number}-1` {see('teaching')}"
+        )
+    return problems
+
+
+def rubric_problems(page: Page, exercise: Exercise, solution: tuple[int, int]) -> list[str]:
+    """A reflection, discussion or stretch task's solution holds a rubric: criteria by levels."""
+    opening = [
+        line
+        for line in page.between(*solution)
+        if line.kind == "fence" and "{marking-rubric}" in line.text
+    ]
+    if not opening:
+        return [
+            f"{page.at(exercise.start)}: {exercise.label} is a {exercise.kind}; give its worked "
+            f"solution a :::{{marking-rubric}} block, a table of criteria by levels "
+            f"{see('teaching')}"
+        ]
+    rows = table_rows(page.between(opening[0].number + 1, block_end(page, opening[0])))
+    header = ["criterion", *RUBRIC_LEVELS]
+    if len(rows) < 3 or [cell.lower() for cell in rows[0]] != header:
+        return [
+            f"{page.at(opening[0].number)}: {exercise.label}'s rubric needs a table with the "
+            f"columns '{' | '.join(header)}' and at least two criteria, one a row "
+            f"{see('teaching')}"
+        ]
+    return []
+
+
 # --- the primer ----------------------------------------------------------------------------------
 
 
@@ -880,6 +1036,8 @@ def exercise_problems(
                 f"{where}: {exercise.label} is a reflection or discussion; give its solution "
                 f"teaching notes in a :::{{instructor-note}} block {see('exercises')}"
             )
+        if exercise.kind in RUBRIC_KINDS:
+            problems += rubric_problems(page, exercise, solution)
         if exercise.kind == "data task":
             problems += self_check_problems(page, exercise, chapter.check_module or "ch00")
     if len(kinds) < min_kinds:

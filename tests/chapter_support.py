@@ -22,13 +22,17 @@ from pmcj.paths import ROOT
 SOLUTION = re.compile(
     r"^(`{3,})\{solution-start\}.*?^\1\{solution-end\}\s*\n\1\s*$", re.MULTILINE | re.DOTALL
 )
-NOTE = re.compile(r"^(:{3,})\{instructor-note\}\s*\n(.*?)^\1\s*$", re.MULTILINE | re.DOTALL)
+# The instructor-only boxes: teaching notes, seminar plans and marking rubrics.
+NOTE = re.compile(
+    r"^(:{3,})\{(?:instructor-note|seminar-plan|marking-rubric)\}\s*\n(.*?)^\1\s*$",
+    re.MULTILINE | re.DOTALL,
+)
 SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 WORDS = re.compile(r"[A-Za-z][A-Za-z ,;'-]{40,}[A-Za-z]")
 
 
 def hidden_blocks(source: Path) -> list[str]:
-    """The text of every worked solution and instructor note in a page's source."""
+    """The text of every worked solution, instructor note, seminar plan and rubric in a page."""
     text = source.read_text(encoding="utf-8")
     return [m.group(0) for m in SOLUTION.finditer(text)] + [m.group(2) for m in NOTE.finditer(text)]
 

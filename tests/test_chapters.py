@@ -364,6 +364,14 @@ def test_contributing_states_the_rules_the_tests_enforce() -> None:
         "{glue:text}",
         "add it to `_toc.yml`",
         "make anatomy",
+        "::::{seminar-plan}",
+        f"{anatomy.PROMPTS[0]} to {anatomy.PROMPTS[1]} numbered prompts",
+        "`**What students find hard**`",
+        ":::{marking-rubric}",
+        "by the levels "
+        + ", ".join(f"`{level}`" for level in anatomy.RUBRIC_LEVELS[:-1])
+        + f" and `{anatomy.RUBRIC_LEVELS[-1]}`",
+        "`teaching/course-plans.yml`",
         *[f"**{verb}**" for verb in anatomy.VERBS],
         *[f"`{level}`" for level in (*anatomy.CHAPTER_LEVELS, *anatomy.EXERCISE_LEVELS)],
         *[f"**{title}.**" for title in anatomy.STEPS.values()],
