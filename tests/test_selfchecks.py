@@ -52,7 +52,7 @@ from pmcj.checks.feedback import (
 )
 from pmcj.data.generate import DEFAULT_SEED
 from pmcj.pages import LETTERED, check_module
-from tests.data_support import VARIANT_SEEDS, tables_for_seed
+from tests.data_support import CHECK_SEEDS, tables_for_seed
 
 Tables = dict[str, pd.DataFrame]
 Answer = pd.Series | pd.DataFrame
@@ -116,7 +116,7 @@ CHOICE_MISTAKES = declared_mistakes(ChoiceTask)
 VALUE_TASKS = declared(ValueTask)
 VALUE_MISTAKES = declared_mistakes(ValueTask)
 SEEDS = [pytest.param(DEFAULT_SEED, id="default")] + [
-    pytest.param(seed, id=f"seed{seed}") for seed in VARIANT_SEEDS
+    pytest.param(seed, id=f"seed{seed}") for seed in CHECK_SEEDS
 ]
 
 Check = Callable[..., Feedback]

@@ -31,7 +31,7 @@ from pmcj.checks.feedback import (
     shared,
     word_key,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import as_text, tables_or_loaded
 
 ROLE_ANSWER = "a pandas Series with one count per role (mentor, mentee, staff, focus_group)"
 THEME_ANSWER = (
@@ -39,15 +39,6 @@ THEME_ANSWER = (
 )
 READABLE_WORDS = (25, 50)
 """Length of the segment exercise 1.1 prefers: long enough to judge, short enough to read."""
-
-
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
 
 
 # --- ex1_1: the theme of one segment --------------------------------------------------------------
@@ -60,9 +51,9 @@ def coded(t: Tables) -> pd.DataFrame:
         codings = t["codings"]
         frame = pd.DataFrame(
             {
-                "segment_id": _text(codings.segment_id).to_numpy(),
-                "code_id": _text(codings.code_id).to_numpy(),
-                "coder": _text(codings.coder).to_numpy(),
+                "segment_id": as_text(codings.segment_id).to_numpy(),
+                "code_id": as_text(codings.code_id).to_numpy(),
+                "coder": as_text(codings.coder).to_numpy(),
             }
         )
         return frame.assign(theme=frame.code_id.map(theme_of_code(t)))
@@ -73,8 +64,8 @@ def coded(t: Tables) -> pd.DataFrame:
 def theme_of_code(t: Tables) -> pd.Series:
     """Code id -> its theme, from the codes table (the codebook)."""
     codes = t["codes"]
-    codes = codes[_text(codes.level) == "code"]
-    return pd.Series(_text(codes.theme).to_numpy(), index=_text(codes.code_id).to_numpy())
+    codes = codes[as_text(codes.level) == "code"]
+    return pd.Series(as_text(codes.theme).to_numpy(), index=as_text(codes.code_id).to_numpy())
 
 
 def single_code(t: Tables, coder: str) -> pd.Series:
@@ -96,11 +87,11 @@ def segment_to_read(tables: Tables | None = None) -> str:
     3. the lead coder's codes all come from one theme;
     4. failing all of those, the first segment.
     """
-    t = _tables(tables)
+    t = tables_or_loaded(tables)
 
     def make() -> str:
         segments = t["segments"]
-        ids = _text(segments.segment_id)
+        ids = as_text(segments.segment_id)
         a, b = ids.map(single_code(t, "A")), ids.map(single_code(t, "B"))
         single = a.notna().to_numpy()
         agreed = single & (a == b).to_numpy()
@@ -108,8 +99,8 @@ def segment_to_read(tables: Tables | None = None) -> str:
         type_of = t["sources"].set_index("source_id").source_type
         low, high = READABLE_WORDS
         readable = (
-            _text(segments.speaker_id.map(role_of)).isin(["mentor", "mentee"]).to_numpy()
-            & (_text(segments.source_id.map(type_of)) == "interview").to_numpy()
+            as_text(segments.speaker_id.map(role_of)).isin(["mentor", "mentee"]).to_numpy()
+            & (as_text(segments.source_id.map(type_of)) == "interview").to_numpy()
             & segments.word_count.between(low, high).to_numpy()
         )
         lead = coded(t)[lambda d: d.coder == "A"]
@@ -137,10 +128,10 @@ def theme_spellings(t: Tables) -> dict[str, list[str]]:
 
     def make() -> dict[str, list[str]]:
         codes = t["codes"]
-        themes = codes[_text(codes.level) == "theme"]
+        themes = codes[as_text(codes.level) == "theme"]
         codes = {word_key(word) for word in code_words(t)}
         spellings = {}
-        for theme, name in zip(_text(themes.code_id), _text(themes["name"]), strict=True):
+        for theme, name in zip(as_text(themes.code_id), as_text(themes["name"]), strict=True):
             parts = [p for p in re.split(r",\s*|\s+and\s+", name) if p.strip()]
             spellings[theme] = [name, *(p for p in parts if word_key(p) not in codes)]
         return spellings
@@ -151,13 +142,13 @@ def theme_spellings(t: Tables) -> dict[str, list[str]]:
 def code_words(t: Tables) -> list[str]:
     """Every code's id and name: what a student who names a code instead of a theme types."""
     codes = t["codes"]
-    codes = codes[_text(codes.level) == "code"]
-    return [*_text(codes.code_id), *_text(codes["name"])]
+    codes = codes[as_text(codes.level) == "code"]
+    return [*as_text(codes.code_id), *as_text(codes["name"])]
 
 
 def role_words(t: Tables) -> list[str]:
     """Every role, as the data spell it and in words: a role named instead of a theme."""
-    roles = sorted(set(_text(t["participants"].role)))
+    roles = sorted(set(as_text(t["participants"].role)))
     return [*roles, *(role.replace("_", " ") for role in roles)]
 
 
@@ -170,15 +161,15 @@ def role_counts(t: Tables) -> pd.Series:
     labels = (
         list(roles.cat.categories.astype(str))
         if isinstance(roles.dtype, pd.CategoricalDtype)
-        else sorted(set(_text(roles)))
+        else sorted(set(as_text(roles)))
     )
-    counts = _text(roles).value_counts().reindex(labels, fill_value=0)
+    counts = as_text(roles).value_counts().reindex(labels, fill_value=0)
     return counts.rename_axis("role").astype(int)
 
 
 def _role_of(t: Tables) -> pd.Series:
     participants = t["participants"]
-    return pd.Series(_text(participants.role).to_numpy(), index=participants.participant_id)
+    return pd.Series(as_text(participants.role).to_numpy(), index=participants.participant_id)
 
 
 def counted_segments(t: Tables) -> pd.Series:
@@ -265,10 +256,10 @@ TASKS: dict[str, ChoiceTask | CountTask] = {
 @guarded(f"Give {THEME_ANSWER}.")
 def ex1_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the theme proposed for the segment chosen by :func:`segment_to_read`."""
-    return TASKS["ex1_1"].check(answer, _tables(tables))
+    return TASKS["ex1_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {ROLE_ANSWER}.")
 def ex1_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the number of participants in each role."""
-    return TASKS["ex1_2"].check(answer, _tables(tables))
+    return TASKS["ex1_2"].check(answer, tables_or_loaded(tables))

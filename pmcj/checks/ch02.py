@@ -29,7 +29,7 @@ from pmcj.checks.feedback import (
     guarded,
     shared,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import as_flag, as_text, funding_models, funding_of_person, tables_or_loaded
 
 VOLUNTEER_ANSWER = (
     "a pandas Series with one count per funding model (grant, mixed, payment_by_results): the "
@@ -39,50 +39,6 @@ CONTACT_ANSWER = (
     "a pandas Series with one share per funding model (grant, mixed, payment_by_results): the "
     "share of mentees still in contact at the end of their contact log"
 )
-
-
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
-def _flag(values: pd.Series) -> pd.Series:
-    """True/false values as booleans, whether loaded (bool) or read from a CSV as text."""
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype(bool)
-    return _text(values).str.strip().str.lower().eq("true")
-
-
-def funding_models(t: Tables) -> pd.Index:
-    """The funding models, in the loader's order (or sorted, for tables read from CSV)."""
-    models = t["organisations"].funding_model
-    labels = (
-        list(models.cat.categories.astype(str))
-        if isinstance(models.dtype, pd.CategoricalDtype)
-        else sorted(set(_text(models)))
-    )
-    return pd.Index(labels, name="funding_model")
-
-
-def funding_of_person(t: Tables) -> pd.Series:
-    """Participant id -> the funding model of their organisation, as text."""
-
-    def make() -> pd.Series:
-        model_of = pd.Series(
-            _text(t["organisations"].funding_model).to_numpy(),
-            index=t["organisations"].organisation_id.to_numpy(),
-        )
-        people = t["participants"]
-        return pd.Series(
-            people.organisation_id.map(model_of).to_numpy(),
-            index=people.participant_id.to_numpy(),
-        )
-
-    return shared(t, "funding_of_person", make)
 
 
 def _per_model(values: pd.Series, t: Tables) -> pd.Series:
@@ -97,9 +53,9 @@ def _per_model(values: pd.Series, t: Tables) -> pd.Series:
 def mentors_by_model(t: Tables, status: str | None) -> pd.Series:
     """Mentors per funding model: volunteers (the answer), paid, or all (``status=None``)."""
     people = t["participants"]
-    keep = _text(people.role) == "mentor"
+    keep = as_text(people.role) == "mentor"
     if status is not None:
-        keep &= _text(people.mentor_paid_status) == status
+        keep &= as_text(people.mentor_paid_status) == status
     ids = people.participant_id[keep]
     return _per_model(ids.map(funding_of_person(t)), t)
 
@@ -121,7 +77,7 @@ def counted_paid_mentors(t: Tables) -> pd.Series:
 
 def counted_organisations(t: Tables) -> pd.Series:
     """``value_counts()`` of the organisations table: organisations, not mentors."""
-    return _per_model(_text(t["organisations"].funding_model), t)
+    return _per_model(as_text(t["organisations"].funding_model), t)
 
 
 # --- ex2_2: the share of mentees still in contact at the end of their log, by funding model -----
@@ -135,9 +91,9 @@ def mentee_logs(t: Tables) -> pd.DataFrame:
         sessions = t["sessions"]
         weeks = pd.DataFrame(
             {
-                "mentee_id": _text(sessions.mentee_id).to_numpy(),
+                "mentee_id": as_text(sessions.mentee_id).to_numpy(),
                 "week": sessions.week.to_numpy(),
-                "engaged": _flag(sessions.still_engaged).to_numpy(),
+                "engaged": as_flag(sessions.still_engaged).to_numpy(),
             }
         ).sort_values(["mentee_id", "week"])
         per = weeks.groupby("mentee_id").agg(
@@ -276,10 +232,10 @@ TASKS: dict[str, CountTask | ShareTask] = {
 @guarded(f"Give {VOLUNTEER_ANSWER}.")
 def ex2_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the number of volunteer mentors in each funding model."""
-    return TASKS["ex2_1"].check(answer, _tables(tables))
+    return TASKS["ex2_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {CONTACT_ANSWER}.")
 def ex2_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share of each funding model's mentees still in contact at the end of their log."""
-    return TASKS["ex2_2"].check(answer, _tables(tables))
+    return TASKS["ex2_2"].check(answer, tables_or_loaded(tables))

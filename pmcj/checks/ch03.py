@@ -34,7 +34,7 @@ from pmcj.checks.feedback import (
     shared,
     word_key,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import tables_or_loaded
 
 THEME_ANSWER = ch01.THEME_ANSWER
 ORIGIN_ANSWER = "a pandas Series with one count per theme (identity, agency, values, change, power)"
@@ -89,10 +89,6 @@ LENS_WORDS = (
     "buck",
 )
 """What a student who names the theory (or thinker) behind a segment, not its theme, may type."""
-
-
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -155,7 +151,7 @@ def segment_to_read(tables: Tables | None = None) -> str:
     3. the lead coder gave a single code;
     4. failing all of those, the segment Exercise 1.1 shows.
     """
-    t = _tables(tables)
+    t = tables_or_loaded(tables)
 
     def make() -> str:
         segments = t["segments"]
@@ -338,10 +334,10 @@ TASKS: dict[str, ChoiceTask | CountTask] = {
 @guarded(f"Give {THEME_ANSWER}.")
 def ex3_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the theme proposed for the segment chosen by :func:`segment_to_read`."""
-    return TASKS["ex3_1"].check(answer, _tables(tables))
+    return TASKS["ex3_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {ORIGIN_ANSWER}.")
 def ex3_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the number of deductive codes in each theme."""
-    return TASKS["ex3_2"].check(answer, _tables(tables))
+    return TASKS["ex3_2"].check(answer, tables_or_loaded(tables))

@@ -34,7 +34,7 @@ from pmcj.checks.feedback import (
     guarded,
     shared,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import as_text, tables_or_loaded
 
 VALUES_CODES = [
     "caring",
@@ -86,15 +86,6 @@ AGREEMENT_ANSWER = (
 KAPPA_ANSWER = "one number: Cohen's kappa for the code trust, unrounded"
 
 
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
 # --- the units, right and as the slips make them --------------------------------------------------
 
 
@@ -106,14 +97,14 @@ def units(t: Tables) -> pd.DataFrame:
 def units_over(t: Tables, segment_ids: pd.Series) -> pd.DataFrame:
     """The same table over other segments (the slips): A and B as 0 or 1 for every code."""
     codings = t["codings"]
-    code_ids = _text(t["codes"].loc[_text(t["codes"]["level"]) == "code", "code_id"])
+    code_ids = as_text(t["codes"].loc[as_text(t["codes"]["level"]) == "code", "code_id"])
     grid = pd.MultiIndex.from_product(
-        [pd.Index(_text(segment_ids)).unique(), code_ids], names=["segment_id", "code_id"]
+        [pd.Index(as_text(segment_ids)).unique(), code_ids], names=["segment_id", "code_id"]
     )
     table = pd.DataFrame(index=grid)
     for coder in ("A", "B"):
-        mine = codings[_text(codings["coder"]) == coder]
-        applied = pd.MultiIndex.from_arrays([_text(mine["segment_id"]), _text(mine["code_id"])])
+        mine = codings[as_text(codings["coder"]) == coder]
+        applied = pd.MultiIndex.from_arrays([as_text(mine["segment_id"]), as_text(mine["code_id"])])
         table[coder] = grid.isin(applied).astype(int)
     return table
 
@@ -128,7 +119,7 @@ def coded_by_b_units(t: Tables) -> pd.DataFrame:
 
     def make() -> pd.DataFrame:
         codings = t["codings"]
-        return units_over(t, codings.loc[_text(codings["coder"]) == "B", "segment_id"])
+        return units_over(t, codings.loc[as_text(codings["coder"]) == "B", "segment_id"])
 
     return shared(t, "coded_by_b", make)
 
@@ -241,7 +232,7 @@ def segment_to_resolve(tables: Tables | None = None) -> str:
     to 60 words long; then any such segment; then any disagreement on trust; failing all of those,
     any disagreement on any code.
     """
-    t = _tables(tables)
+    t = tables_or_loaded(tables)
 
     def make() -> str:
         table = units(t)
@@ -259,14 +250,14 @@ def segment_to_resolve(tables: Tables | None = None) -> str:
             for segment, coder in without.items()
             if ((others["segment_id"] == segment) & (others[coder] == 1)).any()
         }
-        segments = t["segments"].assign(segment_id=lambda d: _text(d["segment_id"]))
+        segments = t["segments"].assign(segment_id=lambda d: as_text(d["segment_id"]))
         segments = segments.set_index("segment_id").loc[list(on_trust)]
         role_of = t["participants"].set_index("participant_id")["role"]
         type_of = t["sources"].set_index("source_id")["source_type"]
         low, high = READABLE_WORDS
         readable = (
-            _text(segments["speaker_id"].map(role_of)).isin(["mentor", "mentee"])
-            & (_text(segments["source_id"].map(type_of)) == "interview")
+            as_text(segments["speaker_id"].map(role_of)).isin(["mentor", "mentee"])
+            & (as_text(segments["source_id"].map(type_of)) == "interview")
             & segments["word_count"].between(low, high)
         )
         instead = segments.index.isin(sorted(instead_of))
@@ -381,10 +372,10 @@ TASKS: dict[str, ShareTask | ValueTask] = {
 @guarded(f"Give {AGREEMENT_ANSWER}.")
 def ex4_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the percentage agreement for each code of the values theme."""
-    return TASKS["ex4_1"].check(answer, _tables(tables))
+    return TASKS["ex4_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {KAPPA_ANSWER}.")
 def ex4_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check Cohen's kappa for trust."""
-    return TASKS["ex4_2"].check(answer, _tables(tables))
+    return TASKS["ex4_2"].check(answer, tables_or_loaded(tables))

@@ -32,7 +32,7 @@ from pmcj.checks.feedback import (
     guarded,
     shared,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import as_text, tables_or_loaded
 from pmcj.kwic import keyword_pattern
 
 THEME = "identity"
@@ -50,22 +50,13 @@ WORD_ANSWER = (
 )
 
 
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
 def roles(t: Tables) -> pd.Index:
     """The roles, in the loader's order (or sorted, for tables read from CSV)."""
     role = t["participants"].role
     labels = (
         list(role.cat.categories.astype(str))
         if isinstance(role.dtype, pd.CategoricalDtype)
-        else sorted(set(_text(role)))
+        else sorted(set(as_text(role)))
     )
     return pd.Index(labels, name="role")
 
@@ -78,8 +69,8 @@ def interviewed(t: Tables) -> pd.Index:
 def identity_codes(t: Tables) -> pd.Index:
     """The identity theme's codes, in the codebook's order."""
     codes = t["codes"]
-    keep = (_text(codes.level) == "code") & (_text(codes.theme) == THEME)
-    return pd.Index(_text(codes.code_id[keep]).tolist(), name="code_id")
+    keep = (as_text(codes.level) == "code") & (as_text(codes.theme) == THEME)
+    return pd.Index(as_text(codes.code_id[keep]).tolist(), name="code_id")
 
 
 def spoken(t: Tables) -> pd.DataFrame:
@@ -89,19 +80,19 @@ def spoken(t: Tables) -> pd.DataFrame:
     def make() -> pd.DataFrame:
         segments = t["segments"]
         role_of = pd.Series(
-            _text(t["participants"].role).to_numpy(),
-            index=_text(t["participants"].participant_id).to_numpy(),
+            as_text(t["participants"].role).to_numpy(),
+            index=as_text(t["participants"].participant_id).to_numpy(),
         )
         type_of = pd.Series(
-            _text(t["sources"].source_type).to_numpy(),
-            index=_text(t["sources"].source_id).to_numpy(),
+            as_text(t["sources"].source_type).to_numpy(),
+            index=as_text(t["sources"].source_id).to_numpy(),
         )
         frame = pd.DataFrame(
             {
-                "segment_id": _text(segments.segment_id).to_numpy(),
+                "segment_id": as_text(segments.segment_id).to_numpy(),
                 "text": segments.text.astype(str).to_numpy(),
-                "role": _text(segments.speaker_id).map(role_of).to_numpy(),
-                "source_type": _text(segments.source_id).map(type_of).to_numpy(),
+                "role": as_text(segments.speaker_id).map(role_of).to_numpy(),
+                "source_type": as_text(segments.source_id).map(type_of).to_numpy(),
             }
         )
         return frame[frame.role.notna()]
@@ -127,11 +118,11 @@ def coded_cells(
     segments; with both coders, a double-coded segment can count twice.
     """
     codings = t["codings"]
-    keep = _text(codings.coder).isin(coders) & _text(codings.code_id).isin(identity_codes(t))
+    keep = as_text(codings.coder).isin(coders) & as_text(codings.code_id).isin(identity_codes(t))
     picked = pd.DataFrame(
         {
-            "segment_id": _text(codings.segment_id[keep]).to_numpy(),
-            "code_id": _text(codings.code_id[keep]).to_numpy(),
+            "segment_id": as_text(codings.segment_id[keep]).to_numpy(),
+            "code_id": as_text(codings.code_id[keep]).to_numpy(),
         }
     ).merge(talk(t, every_source)[["segment_id", "role"]], on="segment_id")
     counts = pd.crosstab(picked.code_id, picked.role)
@@ -343,10 +334,10 @@ TASKS: dict[str, ShareTask | CountTask] = {
 @guarded(f"Give {MATRIX_ANSWER}.")
 def ex5_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share of each role's interview segments that carry each identity code."""
-    return TASKS["ex5_1"].check(answer, _tables(tables))
+    return TASKS["ex5_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {WORD_ANSWER}.")
 def ex5_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check how many times the word occurs in each role's segments."""
-    return TASKS["ex5_2"].check(answer, _tables(tables))
+    return TASKS["ex5_2"].check(answer, tables_or_loaded(tables))

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from pmcj.checks.feedback import Feedback, Fractions, Mistake, ShareTask, Tables, guarded, shared
+from pmcj.checks.tables import as_text, tables_or_loaded
 from pmcj.cooccurrence import co_occurrence
-from pmcj.data import load_all
 
 EARLY_MONTHS = 3
 """Mentees interviewed within three months of starting mentoring are ``early``, others ``later``."""
@@ -41,20 +41,11 @@ BAND_ANSWER = (
 )
 
 
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
 def codes_of_theme(t: Tables, theme: str) -> list[str]:
     """The ids of a theme's codes, in the codebook's order."""
     codes = t["codes"]
-    keep = (_text(codes.level) == "code") & (_text(codes.theme) == theme)
-    return list(_text(codes.code_id[keep]))
+    keep = (as_text(codes.level) == "code") & (as_text(codes.theme) == theme)
+    return list(as_text(codes.code_id[keep]))
 
 
 def lead_codings(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
@@ -62,11 +53,11 @@ def lead_codings(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
 
     def make() -> pd.DataFrame:
         codings = t["codings"]
-        keep = _text(codings.coder).isin(coders)
+        keep = as_text(codings.coder).isin(coders)
         return pd.DataFrame(
             {
-                "segment_id": _text(codings.segment_id[keep]).to_numpy(),
-                "code_id": _text(codings.code_id[keep]).to_numpy(),
+                "segment_id": as_text(codings.segment_id[keep]).to_numpy(),
+                "code_id": as_text(codings.code_id[keep]).to_numpy(),
             }
         )
 
@@ -139,7 +130,7 @@ def pairings_to_read(tables: Tables | None = None) -> dict[str, tuple[str, str]]
     smallest c-coefficient among the pairs that share at least one segment, so that there is an
     excerpt to read. Ties go to the codebook's order, so the choice is the same on every call.
     """
-    t = _tables(tables)
+    t = tables_or_loaded(tables)
     table = pair_table(t).reset_index(drop=True)
     order = table.index.to_numpy()
     shared_any = table[table.n12 > 0]
@@ -155,13 +146,13 @@ def pairings_to_read(tables: Tables | None = None) -> dict[str, tuple[str, str]]
 
 def excerpts_for(pair: tuple[str, str], tables: Tables | None = None) -> pd.Series:
     """The synthetic excerpts of every segment the lead coder gave both codes, by segment id."""
-    t = _tables(tables)
+    t = tables_or_loaded(tables)
     lead = lead_codings(t)
     first = set(lead.segment_id[lead.code_id == pair[0]])
     second = set(lead.segment_id[lead.code_id == pair[1]])
     segments = t["segments"]
-    both = segments[_text(segments.segment_id).isin(first & second)]
-    return pd.Series(_text(both.text).to_numpy(), index=_text(both.segment_id).to_numpy())
+    both = segments[as_text(segments.segment_id).isin(first & second)]
+    return pd.Series(as_text(both.text).to_numpy(), index=as_text(both.segment_id).to_numpy())
 
 
 # --- ex6_2: agency codes in mentees' interview talk, early and later in mentoring ---------------
@@ -176,20 +167,20 @@ def band_segments(t: Tables, sources: str = "interview", roles: str = "mentee") 
 
     def make() -> pd.DataFrame:
         segments, people = t["segments"], t["participants"]
-        role_of = pd.Series(_text(people.role).to_numpy(), index=_text(people.participant_id))
+        role_of = pd.Series(as_text(people.role).to_numpy(), index=as_text(people.participant_id))
         months_of = pd.Series(people.months_involved.to_numpy(), index=role_of.index)
-        type_of = t["sources"].set_index(_text(t["sources"].source_id)).source_type
-        speaker = _text(segments.speaker_id)
+        type_of = t["sources"].set_index(as_text(t["sources"].source_id)).source_type
+        speaker = as_text(segments.speaker_id)
         keep = pd.Series(True, index=segments.index)
         if roles == "mentee":
             keep &= speaker.map(role_of).eq("mentee")
         if sources == "interview":
-            keep &= _text(_text(segments.source_id).map(type_of)).eq("interview")
+            keep &= as_text(as_text(segments.source_id).map(type_of)).eq("interview")
         months = pd.to_numeric(speaker.map(months_of), errors="coerce")
         keep &= months.notna()
         band = np.where(months[keep] <= EARLY_MONTHS, "early", "later")
         return pd.DataFrame(
-            {"segment_id": _text(segments.segment_id[keep]).to_numpy(), "band": band}
+            {"segment_id": as_text(segments.segment_id[keep]).to_numpy(), "band": band}
         )
 
     return shared(t, ("band_segments", sources, roles), make)
@@ -332,10 +323,10 @@ TASKS: dict[str, ShareTask] = {
 @guarded(f"Give {C_ANSWER}.")
 def ex6_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the c-coefficient of each agency code with each power code."""
-    return TASKS["ex6_1"].check(answer, _tables(tables))
+    return TASKS["ex6_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {BAND_ANSWER}.")
 def ex6_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share of mentees' interview segments carrying each agency code, by band."""
-    return TASKS["ex6_2"].check(answer, _tables(tables))
+    return TASKS["ex6_2"].check(answer, tables_or_loaded(tables))

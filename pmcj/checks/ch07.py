@@ -26,7 +26,7 @@ from pmcj.checks.feedback import (
     guarded,
     shared,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import tables_or_loaded
 
 CARE_CODES = ["caring", "listening"]
 GOAL_SIZES = ["small", "large"]
@@ -35,10 +35,6 @@ GOAL_ANSWER = (
     "a table with one row per funding model and one column per goal size (small, large), "
     "holding the share of those goals that were met"
 )
-
-
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
 
 
 # --- ex7_1: shares of each role's segments coded caring or listening ------------------------------
@@ -317,10 +313,10 @@ TASKS: dict[str, ShareTask] = {
 @guarded(f"Give {ROLE_ANSWER}.")
 def ex7_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share of each role's segments coded caring or listening."""
-    return TASKS["ex7_1"].check(answer, _tables(tables))
+    return TASKS["ex7_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {GOAL_ANSWER}.")
 def ex7_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share of small and large goals met, by funding model."""
-    return TASKS["ex7_2"].check(answer, _tables(tables))
+    return TASKS["ex7_2"].check(answer, tables_or_loaded(tables))

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmcj.checks.ch02 import funding_models, funding_of_person
 from pmcj.checks.feedback import (
     AnswerProblem,
     Feedback,
@@ -34,7 +33,7 @@ from pmcj.checks.feedback import (
     guarded,
     shared,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import as_flag, as_text, funding_models, funding_of_person, tables_or_loaded
 
 FOLLOW_WEEKS = 8
 """How long after the first slip-up the exercises look: eight weeks, as the chapter's curve does."""
@@ -48,22 +47,6 @@ TABLE_ANSWER = (
     "a table with one row per funding model and one column per response to the first slip-up "
     "(tolerant, escalating), holding the share of those mentees still engaged eight weeks after it"
 )
-
-
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
-def _flag(values: pd.Series) -> pd.Series:
-    """True/false values as booleans, whether loaded (bool) or read from a CSV as text."""
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype(bool)
-    return _text(values).str.strip().str.lower().eq("true")
 
 
 # --- one row per slip-up, with what happened to its mentee's log ----------------------------------
@@ -81,11 +64,11 @@ def slip_table(t: Tables) -> pd.DataFrame:
         sessions = t["sessions"]
         weeks = pd.DataFrame(
             {
-                "mentee_id": _text(sessions.mentee_id).to_numpy(),
+                "mentee_id": as_text(sessions.mentee_id).to_numpy(),
                 "week": sessions.week.to_numpy(dtype=int),
-                "engaged": _flag(sessions.still_engaged).to_numpy(),
-                "slip": (_text(sessions.slip_up).str.strip() != "none").to_numpy(),
-                "response": _text(sessions.mentor_response).str.strip().to_numpy(),
+                "engaged": as_flag(sessions.still_engaged).to_numpy(),
+                "slip": (as_text(sessions.slip_up).str.strip() != "none").to_numpy(),
+                "response": as_text(sessions.mentor_response).str.strip().to_numpy(),
             }
         ).sort_values(["mentee_id", "week"], kind="stable")
         ends = weeks.groupby("mentee_id").agg(last_week=("week", "max"), end=("engaged", "last"))
@@ -347,10 +330,10 @@ def _check(name: str, answer: Any, tables: Tables) -> Feedback:
 @guarded(f"Give {RESPONSE_ANSWER}.")
 def ex8_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share still engaged eight weeks after a first slip-up, by the response."""
-    return _check("ex8_1", answer, _tables(tables))
+    return _check("ex8_1", answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {TABLE_ANSWER}.")
 def ex8_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share still engaged eight weeks after a first slip-up, by funding and response."""
-    return _check("ex8_2", answer, _tables(tables))
+    return _check("ex8_2", answer, tables_or_loaded(tables))

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from pmcj.checks.feedback import Feedback, Fractions, Mistake, ShareTask, Tables, guarded
-from pmcj.data import load_all
+from pmcj.checks.tables import as_text, tables_or_loaded
 
 UNPAID_ANSWER = (
     "a pandas Series with one share per funding model (grant, mixed, payment_by_results): the "
@@ -36,15 +36,6 @@ EXCLUSION = ("tokenism_shame", "precarity")
 INCLUSION = ("politicisation", "voice")
 
 
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
 # --- ex9_1: the unpaid share of emotional support by funding model --------------------------------
 
 
@@ -54,8 +45,8 @@ def mentor_weeks(t: Tables) -> pd.DataFrame:
     orgs = t["organisations"][["organisation_id", "funding_model"]]
     weeks = t["workload"].merge(people, left_on="mentor_id", right_on="participant_id")
     weeks = weeks.merge(orgs, on="organisation_id")
-    weeks["funding_model"] = _text(weeks.funding_model)
-    weeks["mentor_paid_status"] = _text(weeks.mentor_paid_status)
+    weeks["funding_model"] = as_text(weeks.funding_model)
+    weeks["mentor_paid_status"] = as_text(weeks.mentor_paid_status)
     return weeks
 
 
@@ -110,8 +101,8 @@ def focus_group_segments(t: Tables) -> pd.DataFrame:
     sources = t["sources"][["source_id", "source_type", "organisation_id"]]
     spoken = t["segments"][["segment_id", "source_id"]].merge(sources, on="source_id")
     spoken = spoken.merge(t["organisations"][["organisation_id", "nation"]], on="organisation_id")
-    spoken = spoken[_text(spoken.source_type) == "focus_group"].copy()
-    spoken["nation"] = _text(spoken.nation)
+    spoken = spoken[as_text(spoken.source_type) == "focus_group"].copy()
+    spoken["nation"] = as_text(spoken.nation)
     return spoken
 
 
@@ -125,7 +116,7 @@ def side_fractions(
     """
     spoken = focus_group_segments(t)
     codings = t["codings"]
-    lead = codings[(_text(codings.coder) == "A") & _text(codings.code_id).isin(codes)]
+    lead = codings[(as_text(codings.coder) == "A") & as_text(codings.code_id).isin(codes)]
     spoken["hit"] = spoken.segment_id.isin(lead.segment_id)
     nations = pd.Index(sorted(set(spoken.nation)), name="nation")
     counted = spoken.groupby("nation").hit.sum().reindex(nations, fill_value=0).astype(float)
@@ -246,10 +237,10 @@ TASKS: dict[str, ShareTask] = {
 @guarded(f"Give {UNPAID_ANSWER}.")
 def ex9_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the unpaid share of emotional-support hours in each funding model."""
-    return TASKS["ex9_1"].check(answer, _tables(tables))
+    return TASKS["ex9_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {SHAME_ANSWER}.")
 def ex9_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share of each nation's focus-group segments coded shame or precarity."""
-    return TASKS["ex9_2"].check(answer, _tables(tables))
+    return TASKS["ex9_2"].check(answer, tables_or_loaded(tables))

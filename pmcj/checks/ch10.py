@@ -33,7 +33,7 @@ from pmcj.checks.feedback import (
     guarded,
     shared,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import as_text, tables_or_loaded
 
 THEMES = ("identity", "agency", "values", "change", "power")
 INTERVIEW_ROLES = ("mentor", "mentee", "staff")
@@ -49,15 +49,6 @@ INTERVIEW_ANSWER = (
 )
 
 
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
 # --- shared joins ---------------------------------------------------------------------------------
 
 
@@ -66,18 +57,18 @@ def spoken(t: Tables) -> pd.DataFrame:
 
     def make() -> pd.DataFrame:
         segments = t["segments"]
-        people = t["participants"].set_index(_text(t["participants"].participant_id))
-        sources = t["sources"].set_index(_text(t["sources"].source_id))
-        speaker = _text(segments.speaker_id)
-        source = _text(segments.source_id)
+        people = t["participants"].set_index(as_text(t["participants"].participant_id))
+        sources = t["sources"].set_index(as_text(t["sources"].source_id))
+        speaker = as_text(segments.speaker_id)
+        source = as_text(segments.source_id)
         return pd.DataFrame(
             {
-                "segment_id": _text(segments.segment_id).to_numpy(),
+                "segment_id": as_text(segments.segment_id).to_numpy(),
                 "speaker_id": speaker.to_numpy(),
-                "role": _text(speaker.map(people.role)).to_numpy(),
-                "organisation_id": _text(source.map(sources.organisation_id)).to_numpy(),
-                "source_type": _text(source.map(sources.source_type)).to_numpy(),
-                "source_person": _text(source.map(sources.participant_id).fillna("")).to_numpy(),
+                "role": as_text(speaker.map(people.role)).to_numpy(),
+                "organisation_id": as_text(source.map(sources.organisation_id)).to_numpy(),
+                "source_type": as_text(source.map(sources.source_type)).to_numpy(),
+                "source_person": as_text(source.map(sources.participant_id).fillna("")).to_numpy(),
             }
         )
 
@@ -90,13 +81,15 @@ def themed_codings(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
     def make() -> pd.DataFrame:
         codings = t["codings"]
         codes = t["codes"]
-        codes = codes[_text(codes.level) == "code"]
-        theme_of = pd.Series(_text(codes.theme).to_numpy(), index=_text(codes.code_id).to_numpy())
-        keep = _text(codings.coder).isin(coders).to_numpy()
-        code_id = _text(codings.code_id)[keep]
+        codes = codes[as_text(codes.level) == "code"]
+        theme_of = pd.Series(
+            as_text(codes.theme).to_numpy(), index=as_text(codes.code_id).to_numpy()
+        )
+        keep = as_text(codings.coder).isin(coders).to_numpy()
+        code_id = as_text(codings.code_id)[keep]
         return pd.DataFrame(
             {
-                "segment_id": _text(codings.segment_id)[keep].to_numpy(),
+                "segment_id": as_text(codings.segment_id)[keep].to_numpy(),
                 "code_id": code_id.to_numpy(),
                 "theme": code_id.map(theme_of).to_numpy(),
             }
@@ -126,10 +119,10 @@ def framework_organisation(tables: Tables | None = None) -> str:
     few enough rows to read on a phone; every variant has one, because every organisation has
     mentors and mentees.
     """
-    t = _tables(tables)
+    t = tables_or_loaded(tables)
     people = t["participants"]
-    people = people[_text(people.role).isin(CASE_ROLES)]
-    sizes = _text(people.organisation_id).value_counts()
+    people = people[as_text(people.role).isin(CASE_ROLES)]
+    sizes = as_text(people.organisation_id).value_counts()
     smallest = sizes[sizes == sizes.min()].index
     return str(sorted(smallest)[0])
 
@@ -146,7 +139,7 @@ def case_to_chart(tables: Tables | None = None) -> str:
     2. changes under each typical slip;
     3. failing both, any mentor outside that organisation, then any mentor at all.
     """
-    t = _tables(tables)
+    t = tables_or_loaded(tables)
 
     def make() -> str:
         talk = spoken(t)
@@ -154,7 +147,7 @@ def case_to_chart(tables: Tables | None = None) -> str:
         others = mentors[mentors.organisation_id != framework_organisation(t)]
         pool = others if not others.empty else mentors
         if pool.empty:
-            return str(_text(t["participants"].participant_id).min())
+            return str(as_text(t["participants"].participant_id).min())
         size = pool.groupby("speaker_id").size()
         order = sorted(size.index, key=lambda person: (-size[person], person))
         rows = {
@@ -396,10 +389,10 @@ TASKS: dict[str, CountTask | ShareTask] = {
 @guarded(f"Give {ROW_ANSWER}.")
 def ex10_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check one case's row of the framework matrix: segments per theme."""
-    return TASKS["ex10_1"].check(answer, _tables(tables))
+    return TASKS["ex10_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {INTERVIEW_ANSWER}.")
 def ex10_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check theme prevalence by role within the interviews."""
-    return TASKS["ex10_2"].check(answer, _tables(tables))
+    return TASKS["ex10_2"].check(answer, tables_or_loaded(tables))

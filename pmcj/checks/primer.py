@@ -39,7 +39,7 @@ from pmcj.checks.feedback import (
     guarded,
     shared,
 )
-from pmcj.data import load_all
+from pmcj.checks.tables import as_text, tables_or_loaded
 
 SOURCE_ANSWER = (
     "a pandas Series with one count per kind of source (interview, fieldnote, focus_group)"
@@ -52,20 +52,11 @@ ROLE = "mentee"
 LEAD = "A"
 
 
-def _tables(tables: Tables | None) -> Tables:
-    return tables if tables is not None else load_all()
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Labels as plain text, whether the table came from the loader (categories) or a CSV."""
-    return values.astype(str)
-
-
 def _labels(values: pd.Series) -> list[str]:
     """The labels a column can take, in the data package's order when the loader gave them."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return list(values.cat.categories.astype(str))
-    return sorted(set(_text(values.dropna())))
+    return sorted(set(as_text(values.dropna())))
 
 
 # --- exp_1: segments per kind of source -----------------------------------------------------------
@@ -74,13 +65,13 @@ def _labels(values: pd.Series) -> list[str]:
 def type_of_source(t: Tables) -> pd.Series:
     """Source id -> its kind (interview, fieldnote, focus_group), as text."""
     sources = t["sources"]
-    return pd.Series(_text(sources.source_type).to_numpy(), index=_text(sources.source_id))
+    return pd.Series(as_text(sources.source_type).to_numpy(), index=as_text(sources.source_id))
 
 
 def per_source_type(t: Tables, source_ids: pd.Series) -> pd.Series:
     """How many of the given rows (one source id each) fall in each kind of source."""
     labels = _labels(t["sources"].source_type)
-    kinds = _text(source_ids).map(type_of_source(t))
+    kinds = as_text(source_ids).map(type_of_source(t))
     counts = kinds.value_counts().reindex(labels, fill_value=0)
     return counts.rename_axis("source_type").rename("count").astype(int)
 
@@ -102,14 +93,14 @@ def counted_turns(t: Tables) -> pd.Series:
 
 def source_of_segment(t: Tables) -> pd.Series:
     segments = t["segments"]
-    return pd.Series(_text(segments.source_id).to_numpy(), index=_text(segments.segment_id))
+    return pd.Series(as_text(segments.source_id).to_numpy(), index=as_text(segments.segment_id))
 
 
 def counted_codings(t: Tables, coders: tuple[str, ...] = (LEAD, "B")) -> pd.Series:
     """Codings merged with segments and sources: a segment with three codes counts three times."""
     codings = t["codings"]
-    kept = codings[_text(codings.coder).isin(coders)]
-    return per_source_type(t, _text(kept.segment_id).map(source_of_segment(t)))
+    kept = codings[as_text(codings.coder).isin(coders)]
+    return per_source_type(t, as_text(kept.segment_id).map(source_of_segment(t)))
 
 
 def counted_lead_codings(t: Tables) -> pd.Series:
@@ -126,11 +117,11 @@ def role_of_segment(t: Tables) -> pd.Series:
     def make() -> pd.Series:
         participants = t["participants"]
         role_of = pd.Series(
-            _text(participants.role).to_numpy(), index=_text(participants.participant_id)
+            as_text(participants.role).to_numpy(), index=as_text(participants.participant_id)
         )
         segments = t["segments"]
         return pd.Series(
-            _text(segments.speaker_id).map(role_of).to_numpy(), index=_text(segments.segment_id)
+            as_text(segments.speaker_id).map(role_of).to_numpy(), index=as_text(segments.segment_id)
         )
 
     return shared(t, "primer_role_of_segment", make)
@@ -141,14 +132,14 @@ def themed_codings(t: Tables) -> pd.DataFrame:
 
     def make() -> pd.DataFrame:
         codes = t["codes"]
-        codes = codes[_text(codes.level) == "code"]
-        theme_of = pd.Series(_text(codes.theme).to_numpy(), index=_text(codes.code_id))
+        codes = codes[as_text(codes.level) == "code"]
+        theme_of = pd.Series(as_text(codes.theme).to_numpy(), index=as_text(codes.code_id))
         codings = t["codings"]
         frame = pd.DataFrame(
             {
-                "segment_id": _text(codings.segment_id).to_numpy(),
-                "coder": _text(codings.coder).to_numpy(),
-                "theme": _text(codings.code_id).map(theme_of).to_numpy(),
+                "segment_id": as_text(codings.segment_id).to_numpy(),
+                "coder": as_text(codings.coder).to_numpy(),
+                "theme": as_text(codings.code_id).map(theme_of).to_numpy(),
             }
         )
         return frame.assign(role=frame.segment_id.map(role_of_segment(t)))
@@ -351,10 +342,10 @@ TASKS: dict[str, CountTask | ShareTask] = {
 @guarded(f"Give {SOURCE_ANSWER}.")
 def exp_1(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the number of coded segments in each kind of source (Exercise P.1)."""
-    return TASKS["exp_1"].check(answer, _tables(tables))
+    return TASKS["exp_1"].check(answer, tables_or_loaded(tables))
 
 
 @guarded(f"Give {THEME_ANSWER}.")
 def exp_2(answer: Any = ..., tables: Tables | None = None) -> Feedback:
     """Check the share of mentees' segments carrying each theme (Exercise P.2)."""
-    return TASKS["exp_2"].check(answer, _tables(tables))
+    return TASKS["exp_2"].check(answer, tables_or_loaded(tables))
