@@ -60,7 +60,6 @@ def as_frame(answer: Any) -> pd.DataFrame:
 
 def answer_key_html(tables: Any, heading: str) -> str:
     """The key as a standalone HTML page (no script, no file from another host)."""
-    checked = CheckTables(tables)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
@@ -76,7 +75,9 @@ def answer_key_html(tables: Any, heading: str) -> str:
         if title != page:
             parts.append(f"<h2>{html.escape(title)}</h2>")
             page = title
-        frame = as_frame(task.right(checked))
+        # A fresh memo per task, as each self-check has: chapters' modules memoise different
+        # tables under the same names (``spoken``), so one memo for all would mix them up.
+        frame = as_frame(task.right(CheckTables(tables)))
         if frame.index.name is not None:  # the labels become the table's first column
             frame = frame.reset_index()
         table = frame.to_html(border=0, index=False, na_rep="–")
