@@ -97,7 +97,7 @@ def spoken(t: Tables) -> pd.DataFrame:
         )
         return frame[frame.role.notna()]
 
-    return shared(t, "spoken", make)
+    return shared(t, "ch05-spoken", make)
 
 
 # --- ex5_1: the identity codes by role in interviews, as shares of each role's segments -----------

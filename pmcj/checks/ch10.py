@@ -72,7 +72,7 @@ def spoken(t: Tables) -> pd.DataFrame:
             }
         )
 
-    return shared(t, "spoken", make)
+    return shared(t, "ch10-spoken", make)
 
 
 def themed_codings(t: Tables, coders: tuple[str, ...] = ("A",)) -> pd.DataFrame:
