@@ -101,6 +101,7 @@ def test_the_answer_key_is_computed_from_its_own_data(variant_data: Path) -> Non
     assert "http" not in page  # one offline page
 
 
+@pytest.mark.slow  # two editions built from new data: about three minutes; make slow-test and CI
 def test_make_variant_builds_everything_a_lecturer_hands_out(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pmcj.variant", "--seed", str(SEED), "--out", str(tmp_path)],
