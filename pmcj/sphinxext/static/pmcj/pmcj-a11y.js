@@ -15,6 +15,9 @@
  * saying that it scrolls (pmcj.css adds shadows at the edges that have more to show). Whether a
  * table is too wide depends on the screen, so this is checked on load, on resize and when a
  * folded table is opened.
+ * And to printing (issue 18): folded parts (the numbers behind each chart, code under "Show the
+ * code") are opened before the page prints and closed again afterwards, so they print open
+ * (pmcj.css hides their "Show ..." lines on paper). make pdf (pmcj/pdf.py) uses this too.
  * Loaded (deferred) on every page. */
 (function () {
   "use strict";
@@ -172,6 +175,20 @@
       if (event.target.open) { markScrollers(); }
     }, true);
   }
+
+  var openedForPrint = [];
+
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("article details:not([open])").forEach(function (details) {
+      if (details.closest(".vega-embed")) { return; } /* the chart's "Save as" menu stays shut */
+      details.open = true;
+      openedForPrint.push(details);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
+  });
 
   function start() {
     watchScrollers();
