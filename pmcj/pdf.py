@@ -542,12 +542,16 @@ def print_edition(browser: Any, target: Edition, verbose: bool = True) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pmcj.pdf", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "editions", nargs="*", default=["student", "instructor"], choices=list(EDITION_LABELS)
+        "editions", nargs="*", metavar="EDITION", help="student or instructor (default: both)"
     )
     parser.add_argument(
         "--print-only", action="store_true", help="print the sites as built; build nothing"
     )
     args = parser.parse_args(argv)
+    args.editions = list(dict.fromkeys(args.editions or EDITION_LABELS))
+    unknown = [name for name in args.editions if name not in EDITION_LABELS]
+    if unknown:
+        parser.error(f"no edition {', '.join(unknown)}: choose student or instructor")
     import os
 
     if os.environ.get("PMCJ_DATA"):
