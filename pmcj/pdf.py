@@ -167,6 +167,24 @@ PREPARE_JS = """(targets) => {
   return {title: h1 ? text(h1) : document.title, headings};
 }"""
 
+# Chromium shrinks a whole printed page to fit anything wider than the paper: find such things
+# first (the print styles should leave none), so the book never prints in smaller type unasked.
+TOO_WIDE_JS = """(column) => {
+  const article = document.querySelector('article.bd-article');
+  const left = article.getBoundingClientRect().left;
+  const wide = [];
+  for (const element of article.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    if (!box.width || box.right - left <= column + 1) continue;
+    const parent = element.parentElement.getBoundingClientRect();
+    if (parent.right - left > column + 1) continue;  // its parent is reported
+    const text = element.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50);
+    wide.push(`${element.tagName.toLowerCase()}.${[...element.classList].join('.')} ` +
+      `(${Math.round(box.right - left)} px) "${text}"`);
+  }
+  return wide;
+}"""
+
 CHARTS_DONE_JS = """() => [...document.querySelectorAll('figure.pmcj-chart')].every(figure =>
   figure.classList.contains('pmcj-chart-ready') || figure.querySelector('.pmcj-chart-error'))"""
 
@@ -221,6 +239,12 @@ def print_part(
         found = page.evaluate(PREPARE_JS, sorted(targets))
         if found is None:
             raise PrintError(f"{url}: no article on the page (was the site built?)")
+        wide = page.evaluate(TOO_WIDE_JS, COLUMN_PX)
+        if wide:
+            raise PrintError(
+                f"{url}: wider than the printed column ({COLUMN_PX} px), so Chromium would "
+                f"shrink the page; make it wrap in print (pmcj.css): {'; '.join(wide[:3])}"
+            )
         title = found["title"]
         shown = ROOT_TITLE if entry.docname == entries()[0].docname else title
         page.add_style_tag(content=page_rules(book, running_title(entry, title), first))

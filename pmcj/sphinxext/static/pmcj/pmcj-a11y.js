@@ -16,8 +16,10 @@
  * table is too wide depends on the screen, so this is checked on load, on resize and when a
  * folded table is opened.
  * And to printing (issue 18): folded parts (the numbers behind each chart, code under "Show the
- * code") are opened before the page prints and closed again afterwards, so they print open
- * (pmcj.css hides their "Show ..." lines on paper). make pdf (pmcj/pdf.py) uses this too.
+ * code") are opened before the page prints, so they print open (pmcj.css hides their "Show ..."
+ * lines on paper); names in tables such as participant_id may break after "_" (and lists after
+ * ";" or ","), and a table still wider than the page is squeezed (pmcj.css). All is undone after
+ * printing. make pdf (pmcj/pdf.py) prints through these too.
  * Loaded (deferred) on every page. */
 (function () {
   "use strict";
@@ -177,6 +179,25 @@
   }
 
   var openedForPrint = [];
+  var brokenForPrint = [];
+  var BREAK_AFTER = /([_;,\/])(?=\S)/;
+
+  function markBreaks(table) {
+    var walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) {
+      if (BREAK_AFTER.test(walker.currentNode.nodeValue)) { nodes.push(walker.currentNode); }
+    }
+    nodes.forEach(function (node) {
+      var marked = document.createElement("span");
+      node.nodeValue.split(new RegExp(BREAK_AFTER.source, "g")).forEach(function (piece, index) {
+        marked.appendChild(document.createTextNode(piece));
+        if (index % 2 === 1) { marked.appendChild(document.createElement("wbr")); }
+      });
+      node.parentNode.replaceChild(marked, node);
+      brokenForPrint.push([marked, node]);
+    });
+  }
 
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("article details:not([open])").forEach(function (details) {
@@ -184,10 +205,20 @@
       details.open = true;
       openedForPrint.push(details);
     });
+    document.querySelectorAll("article table").forEach(markBreaks);
+    document.querySelectorAll("article table").forEach(function (table) {
+      var room = table.parentElement.clientWidth;
+      table.classList.toggle("pmcj-print-squeeze", table.getBoundingClientRect().width > room + 1);
+    });
   });
   window.addEventListener("afterprint", function () {
     openedForPrint.forEach(function (details) { details.open = false; });
     openedForPrint = [];
+    brokenForPrint.forEach(function (pair) { pair[0].parentNode.replaceChild(pair[1], pair[0]); });
+    brokenForPrint = [];
+    document.querySelectorAll("table.pmcj-print-squeeze").forEach(function (table) {
+      table.classList.remove("pmcj-print-squeeze");
+    });
   });
 
   function start() {
