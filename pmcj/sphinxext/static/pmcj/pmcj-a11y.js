@@ -205,10 +205,17 @@
       details.open = true;
       openedForPrint.push(details);
     });
-    document.querySelectorAll("article table").forEach(markBreaks);
-    document.querySelectorAll("article table").forEach(function (table) {
-      var room = table.parentElement.clientWidth;
-      table.classList.toggle("pmcj-print-squeeze", table.getBoundingClientRect().width > room + 1);
+    /* Chromium may fire beforeprint again as it prints: mark and measure each table once. */
+    document.querySelectorAll("article table:not([data-pmcj-print])").forEach(function (table) {
+      table.setAttribute("data-pmcj-print", "");
+      markBreaks(table);
+      /* Still too wide: a smaller type, then a smaller one with headings broken anywhere, and
+         only if that is not enough, breaks inside any word (pmcj.css). */
+      ["pmcj-print-small", "pmcj-print-smaller", "pmcj-print-squeeze"].forEach(function (step) {
+        if (table.getBoundingClientRect().width > table.parentElement.clientWidth + 1) {
+          table.classList.add(step);
+        }
+      });
     });
   });
   window.addEventListener("afterprint", function () {
@@ -216,8 +223,9 @@
     openedForPrint = [];
     brokenForPrint.forEach(function (pair) { pair[0].parentNode.replaceChild(pair[1], pair[0]); });
     brokenForPrint = [];
-    document.querySelectorAll("table.pmcj-print-squeeze").forEach(function (table) {
-      table.classList.remove("pmcj-print-squeeze");
+    document.querySelectorAll("table[data-pmcj-print]").forEach(function (table) {
+      table.removeAttribute("data-pmcj-print");
+      table.classList.remove("pmcj-print-small", "pmcj-print-smaller", "pmcj-print-squeeze");
     });
   });
 
