@@ -161,6 +161,7 @@ PREPARE_JS = """(targets) => {
     const link = document.createElement('a');
     link.href = '#' + id;
     link.textContent = '.';
+    link.style.cssText = 'color:transparent;text-decoration:none';
     box.appendChild(link);
   }
   document.body.appendChild(box);
