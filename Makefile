@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book instructor variant test pack-browser-test pack-test slow-test anatomy lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
+.PHONY: help venv book instructor variant test pack-browser-test pack-test slow-test pdf pdf-test anatomy lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,9 +41,9 @@ variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student 
 	@test -n "$(SEED)" || { echo "make variant: name the class's seed, e.g. make variant SEED=7"; exit 2; }
 	@$(PY) -m pmcj.variant --seed "$(SEED)"
 
-test: $(STAMP) ## Run the test suite (builds both editions and the student pack first; make slow-test runs what it leaves out)
+test: $(STAMP) ## Run the test suite (builds both editions and the student pack first; make slow-test and make pdf-test run what it leaves out)
 	@$(PY) -m pmcj.build all
-	@$(PY) -m pytest -m "not pack_browser and not pack_wheels and not pack_notebooks and not slow"
+	@$(PY) -m pytest -m "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
 
 pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab and Notebook in Chromium, offline, and count drawn charts (oldest and newest allowed versions; minutes)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
@@ -55,6 +55,13 @@ pack-test: $(STAMP) ## The student pack's slow tests: every notebook and worked 
 
 slow-test: pack-test ## Everything make test leaves out: the pack's slow tests (above) and a class variant built end to end (CI runs it)
 	@$(PY) -m pytest -m slow
+
+pdf: $(STAMP) ## Print both editions to _build/pdf/peer-mentoring-student.pdf and -instructor.pdf (A4, contents, bookmarks; needs chromium; minutes); each site then offers its own
+	@$(PY) -m pmcj.pdf
+
+pdf-test: $(STAMP) ## make pdf, then test the two PDFs: bookmarks, page counts, titles, links, no solution in the student PDF
+	@$(PY) -m pmcj.pdf
+	@$(PY) -m pytest -m pdf tests/test_pdf.py
 
 anatomy: $(STAMP) ## Check every chapter in _toc.yml against CONTRIBUTING.md's rules, and the course plans (seconds; no build)
 	@$(PY) -m pytest tests/test_chapters.py tests/test_teaching.py -m "not build" -q

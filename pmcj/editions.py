@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from pmcj.paths import BUILD_DIR, CACHE_DIR, DATA_DIR, ROOT
+from pmcj.paths import BUILD_DIR, CACHE_DIR, DATA_DIR, PDF_DIR, ROOT
 from pmcj.variant_seed import banner, seed_of
 
 
@@ -27,6 +27,7 @@ class Edition:
     cache: Path
     path_output: Path | None = None
     overrides: dict | None = None
+    pdf: Path | None = None  # the printed book (`make pdf`), which the site offers once it exists
 
     def config(self) -> Path | None:
         """A merged copy of _config.yml (jupyter-book's --config replaces, it does not merge)."""
@@ -51,9 +52,19 @@ def merge(base: dict, extra: dict) -> None:
             base[key] = value
 
 
+def pdf_path(name: str) -> Path:
+    """Where `make pdf` writes an edition's PDF (_config.yml's ``pmcj_pdf`` names the student's)."""
+    return PDF_DIR / f"peer-mentoring-{name}.pdf"
+
+
 INSTRUCTOR_OVERRIDES = {
     "title": "Peer Mentoring in Criminal Justice: an interactive companion (instructor edition)",
-    "sphinx": {"config": {"pmcj_edition": "instructor"}},
+    "sphinx": {
+        "config": {
+            "pmcj_edition": "instructor",
+            "pmcj_pdf": pdf_path("instructor").relative_to(ROOT).as_posix(),
+        }
+    },
 }
 
 
@@ -80,6 +91,8 @@ def edition(name: str, data_dir: Path | None = None) -> Edition:
         # Every page of a variant's site says which data it shows (the theme's announcement bar).
         overrides = copy.deepcopy(overrides)
         merge(overrides, {"html": {"announcement": banner(seed_of(data_dir))}})
+        # A class's sites offer no PDF: `make pdf` prints the book's own data (README).
+        merge(overrides, {"sphinx": {"config": {"pmcj_pdf": ""}}})
         return Edition(
             name=label,
             html=folder / "_build" / "html",
@@ -95,5 +108,8 @@ def edition(name: str, data_dir: Path | None = None) -> Edition:
             cache=CACHE_DIR,
             path_output=folder,
             overrides=overrides,
+            pdf=pdf_path("instructor"),
         )
-    return Edition(name="student", html=BUILD_DIR / "html", cache=CACHE_DIR)
+    return Edition(
+        name="student", html=BUILD_DIR / "html", cache=CACHE_DIR, pdf=pdf_path("student")
+    )

@@ -158,3 +158,25 @@ def page_title(path: Path) -> str:
     """The page's title: its first level-one heading, as the site shows it."""
     match = TITLE.search(path.read_text(encoding="utf-8"))
     return match.group(1) if match else path.stem
+
+
+def toc_outline(toc: Path = TOC) -> list[tuple[str, str | None, int]]:
+    """Every page in reading order, with the caption of its part and its depth.
+
+    Depth 0 is the landing page or a chapter, 1 a page listed under a chapter's ``sections`` (a
+    chapter's exercises), and so on. The landing page and pages of a book without parts have no
+    caption. The printed book (``pmcj.pdf``) builds its contents and bookmarks from this.
+    """
+    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    found: list[tuple[str, str | None, int]] = [(data["root"], None, 0)]
+
+    def walk(entries: list, caption: str | None, depth: int) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                found.append((entry["file"], caption, depth))
+            walk(entry.get("sections", []), caption, depth + 1)
+
+    for part in data.get("parts", []):
+        walk(part.get("chapters", []), part.get("caption"), 0)
+    walk(data.get("chapters", []), None, 0)
+    return found

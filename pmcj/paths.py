@@ -11,4 +11,6 @@ DATA_DIR = ROOT / "data"
 ACTIVE_DATA_DIR = Path(os.environ.get("PMCJ_DATA", DATA_DIR)).resolve()
 BUILD_DIR = ROOT / "_build"
 CACHE_DIR = BUILD_DIR / ".jupyter_cache"
+# The printed book (`make pdf`): one PDF per edition, which each edition's site then offers.
+PDF_DIR = BUILD_DIR / "pdf"
 TOC = ROOT / "_toc.yml"

@@ -14,34 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from pmcj.browser import INSTALL_HINT, LAUNCH_ARGS, find_chromium, launch  # noqa: F401 (shared)
 from pmcj.localserver import serve_directory
 from pmcj.pages import toc_files
 from pmcj.paths import BUILD_DIR, TOC
 
 TESTS_DIR = Path(__file__).resolve().parent
 AXE_JS = TESTS_DIR / "vendor" / "axe.min.js"
-# Flags from TECH-NOTES: no sandbox (containers), and nothing that makes Chromium itself phone
-# home, so that every request the tests see comes from the page.
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-INSTALL_HINT = (
-    "install Debian's browser with `apt-get install -y chromium` (never `playwright install`)"
-)
 RUN_HINT = (
     "then run `make test` again (only the browser tests: `.venv/bin/python -m pytest -m browser`)"
 )
@@ -64,20 +49,6 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def find_chromium() -> str | None:
-    """``PMCJ_CHROMIUM`` if set (and only it), else Debian's chromium on PATH or in /usr/bin.
-
-    An explicit ``PMCJ_CHROMIUM`` that is not a program means "no browser", never a fallback,
-    so a run on a machine with a broken override says so instead of testing another browser.
-    """
-    override = os.environ.get("PMCJ_CHROMIUM")
-    candidates = [override] if override else [shutil.which("chromium"), "/usr/bin/chromium"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
 def toc_pages(site: Path, toc: Path = TOC) -> list[str]:
     """Pages to check, relative to the site: every _toc.yml entry, then search and the index.
 
@@ -91,11 +62,6 @@ def toc_pages(site: Path, toc: Path = TOC) -> list[str]:
 def serve(directory: Path) -> contextlib.AbstractContextManager[str]:
     """Serve the site on 127.0.0.1 on a free port for as long as the block runs."""
     return serve_directory(directory)
-
-
-def launch(playwright: Any, executable: str) -> Any:
-    """Launch headless Chromium with the project's flags."""
-    return playwright.chromium.launch(executable_path=executable, headless=True, args=LAUNCH_ARGS)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
 from pmcj.sphinxext.exercises import setup_exercises
 from pmcj.sphinxext.performance import setup_performance
+from pmcj.sphinxext.printing import setup_printing
 from pmcj.sphinxext.teaching import setup_teaching
 from pmcj.sphinxext.toc import setup_toc
 
@@ -102,5 +103,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_exercises(app)
     setup_performance(app)
     setup_teaching(app)
+    setup_printing(app)
     setup_toc(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

@@ -15,6 +15,11 @@
  * saying that it scrolls (pmcj.css adds shadows at the edges that have more to show). Whether a
  * table is too wide depends on the screen, so this is checked on load, on resize and when a
  * folded table is opened.
+ * And to printing (issue 18): folded parts (the numbers behind each chart, code under "Show the
+ * code") are opened before the page prints, so they print open (pmcj.css hides their "Show ..."
+ * lines on paper); names in tables such as participant_id may break after "_" (and lists after
+ * ";" or ","), and a table still wider than the page is squeezed (pmcj.css). All is undone after
+ * printing. make pdf (pmcj/pdf.py) prints through these too.
  * Loaded (deferred) on every page. */
 (function () {
   "use strict";
@@ -172,6 +177,57 @@
       if (event.target.open) { markScrollers(); }
     }, true);
   }
+
+  var openedForPrint = [];
+  var brokenForPrint = [];
+  var BREAK_AFTER = /([_;,\/])(?=\S)/;
+
+  function markBreaks(table) {
+    var walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) {
+      if (BREAK_AFTER.test(walker.currentNode.nodeValue)) { nodes.push(walker.currentNode); }
+    }
+    nodes.forEach(function (node) {
+      var marked = document.createElement("span");
+      node.nodeValue.split(new RegExp(BREAK_AFTER.source, "g")).forEach(function (piece, index) {
+        marked.appendChild(document.createTextNode(piece));
+        if (index % 2 === 1) { marked.appendChild(document.createElement("wbr")); }
+      });
+      node.parentNode.replaceChild(marked, node);
+      brokenForPrint.push([marked, node]);
+    });
+  }
+
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("article details:not([open])").forEach(function (details) {
+      if (details.closest(".vega-embed")) { return; } /* the chart's "Save as" menu stays shut */
+      details.open = true;
+      openedForPrint.push(details);
+    });
+    /* Chromium may fire beforeprint again as it prints: mark and measure each table once. */
+    document.querySelectorAll("article table:not([data-pmcj-print])").forEach(function (table) {
+      table.setAttribute("data-pmcj-print", "");
+      markBreaks(table);
+      /* Still too wide: a smaller type, then a smaller one with headings broken anywhere, and
+         only if that is not enough, breaks inside any word (pmcj.css). */
+      ["pmcj-print-small", "pmcj-print-smaller", "pmcj-print-squeeze"].forEach(function (step) {
+        if (table.getBoundingClientRect().width > table.parentElement.clientWidth + 1) {
+          table.classList.add(step);
+        }
+      });
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
+    brokenForPrint.forEach(function (pair) { pair[0].parentNode.replaceChild(pair[1], pair[0]); });
+    brokenForPrint = [];
+    document.querySelectorAll("table[data-pmcj-print]").forEach(function (table) {
+      table.removeAttribute("data-pmcj-print");
+      table.classList.remove("pmcj-print-small", "pmcj-print-smaller", "pmcj-print-squeeze");
+    });
+  });
 
   function start() {
     watchScrollers();
