@@ -81,11 +81,13 @@ def page_bookmarks(edition: str) -> list[tuple[int, str, int]]:
     toc = toc_outline()
     titles = {expected_title(docname, index) for index, (docname, _, _) in enumerate(toc)}
     captions = {caption for _, caption, _ in toc if caption}
+    # A part is a top-level bookmark; a page's own section may share a part's name ("For
+    # lecturers" is both a part and a section of How to use), so captions count at the top only.
     return [
         (depth, title, index)
         for depth, title, index in outline(edition)
-        if " ".join(title.translate(SMART_QUOTES).split()) in titles | captions
-        or title == "Contents"
+        if (plain := " ".join(title.translate(SMART_QUOTES).split())) in titles
+        or (depth == 0 and (plain in captions or title == "Contents"))
     ]
 
 
