@@ -40,5 +40,5 @@ def banner(seed: int | None) -> str:
     which = f"seed {seed}" if seed is not None else "a seed other than the book's"
     return (
         f"Class variant: the synthetic data on these pages were generated with {which}, "
-        "so its numbers differ from the published book's."
+        "so their numbers differ from the published book's."
     )
