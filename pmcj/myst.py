@@ -27,6 +27,10 @@ place the site's downloads and the student pack convert MyST; both call it throu
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
@@ -39,7 +43,9 @@ import yaml
 
 from pmcj.launch import colab_setup_source, read_launch
 from pmcj.pages import LABEL, download_name, notebook_paths, page_title, toc_files
-from pmcj.paths import ROOT
+from pmcj.paths import BUILD_DIR, ROOT
+
+BIBLIOGRAPHY_CACHE = BUILD_DIR / ".bibliography"
 
 
 class ConversionError(ValueError):
@@ -249,6 +255,39 @@ def shown_surnames(entry: Any) -> list[str]:
 
 @cache
 def read_bibliography(bibfiles: tuple[Path, ...]) -> Bibliography:
+    """The bibliography, remembered on disk while the .bib files and the package are unchanged.
+
+    Parsing references.bib (pybtex decodes every LaTeX accent) and wording its entries took about
+    0.2 s of every prose-edit rebuild that converts a notebook (profiled on 2026-11-30); the
+    remembered copy is one small JSON file, keyed by the .bib files' bytes and the package's
+    source (the styles live in :mod:`pmcj.sphinxext.citations`).
+    """
+    from pmcj.fingerprints import package_fingerprint
+
+    digest = hashlib.sha256(package_fingerprint().encode())
+    for path in bibfiles:
+        digest.update(b"\0" + path.read_bytes())
+    remembered = BIBLIOGRAPHY_CACHE / f"{digest.hexdigest()[:16]}.json"
+    try:
+        saved = json.loads(remembered.read_text(encoding="utf-8"))
+        labels = {key: (author, year) for key, (author, year) in saved["labels"].items()}
+        return Bibliography(labels, saved["entries"], tuple(saved["order"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    bibliography = format_bibliography(bibfiles)
+    entries = {key: bibliography.entries[key] for key in bibliography.entries}
+    saved = {"labels": bibliography.labels, "entries": entries, "order": bibliography.order}
+    with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        for old in remembered.parent.glob("*.json"):
+            old.unlink(missing_ok=True)
+        partial = remembered.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+        partial.replace(remembered)
+    return Bibliography(bibliography.labels, entries, bibliography.order)
+
+
+def format_bibliography(bibfiles: tuple[Path, ...]) -> Bibliography:
     """Labels and entries from the same pybtex styles the site registers (loaded only here)."""
     from pybtex.database import BibliographyData, parse_file
     from pybtex.plugin import find_plugin

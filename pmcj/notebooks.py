@@ -348,36 +348,50 @@ def download_key(source: Path, keep_solutions: bool, book: Book) -> str:
     return digest.hexdigest()[:16]
 
 
-def download_notebook(
+def download_text(
     source: Path, cache_dir: Path, keep_solutions: bool, book: Book | None = None
-) -> NotebookNode:
-    """``for_download(executed_notebook(...))``, remembered in the execution cache's folder.
+) -> str:
+    """The text of ``for_download(executed_notebook(...))``'s .ipynb file, remembered in the
+    execution cache's folder.
 
     Converting every notebook for the downloads and the student pack on every build took about
     a third of a prose-edit rebuild (profiled on 2026-11-29); now only a page whose text, or
     whose book-wide facts, data or converter changed is converted again. The remembered copy is
-    deleted with the execution cache.
+    deleted with the execution cache. The text is what the site and the pack write, so an
+    unchanged download is neither parsed nor serialised again (on 2026-11-30 that was still about
+    a second of every prose-edit rebuild, with 22 notebooks).
     """
     book = book or Book.read(book_root(source))
     kind = "solutions" if keep_solutions else "student"
     folder = cache_dir / "downloads"
     remembered = folder / f"{source.stem}-{kind}-{download_key(source, keep_solutions, book)}.ipynb"
     if remembered.exists():
-        return nbformat.reads(remembered.read_text(encoding="utf-8"), as_version=4)
+        return remembered.read_text(encoding="utf-8")
     notebook = for_download(source, executed_notebook(source, cache_dir), keep_solutions, book)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{source.stem}-{kind}-*.ipynb"):
         old.unlink()
-    remembered.write_text(serialise(notebook), encoding="utf-8")
-    return notebook
+    text = serialise(notebook)
+    remembered.write_text(text, encoding="utf-8")
+    return text
+
+
+def download_notebook(
+    source: Path, cache_dir: Path, keep_solutions: bool, book: Book | None = None
+) -> NotebookNode:
+    """The download as a notebook. Read back without validating it again: :func:`for_download`
+    validated it before it was remembered, and validation is the slow part of reading."""
+    return nbformat.from_dict(json.loads(download_text(source, cache_dir, keep_solutions, book)))
 
 
 def serialise(notebook: NotebookNode) -> str:
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_if_changed(path: Path, notebook: NotebookNode) -> bool:
-    text = serialise(notebook)
+def write_if_changed(path: Path, notebook: NotebookNode | str) -> bool:
+    """Write a notebook (or its serialised text) only if the file differs, so that an unchanged
+    download keeps its date and never triggers a rebuild."""
+    text = notebook if isinstance(notebook, str) else serialise(notebook)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ from pathlib import Path
 from pmcj.editions import edition
 from pmcj.environment import MIN_PYTHON, REQUIREMENTS
 from pmcj.myst import Book
-from pmcj.notebooks import NotExecuted, download_notebook, serialise
+from pmcj.notebooks import NotExecuted, download_text
 from pmcj.pages import download_name, notebook_paths
 from pmcj.paths import ACTIVE_DATA_DIR, BUILD_DIR, DATA_DIR, ROOT
 
@@ -237,9 +237,10 @@ def pack_entries(
     entries: dict[str, bytes] = {}
     code: list[str] = []
     for source in notebook_paths(root):
-        notebook = download_notebook(source, cache_dir, keep_solutions=False, book=book)
-        entries[download_name(source)] = serialise(notebook).encode("utf-8")
-        code += [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        text = download_text(source, cache_dir, keep_solutions=False, book=book)
+        entries[download_name(source)] = text.encode("utf-8")
+        cells = json.loads(text)["cells"]
+        code += ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
     for name in needed_package_files(code, cache_dir):
         entries[name] = (ROOT / name).read_bytes()
     for name in data_files(data_dir):

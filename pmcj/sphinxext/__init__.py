@@ -26,6 +26,7 @@ from pmcj.sphinxext.performance import setup_performance
 from pmcj.sphinxext.printing import setup_printing
 from pmcj.sphinxext.teaching import setup_teaching
 from pmcj.sphinxext.toc import setup_toc
+from pmcj.sphinxext.written import setup_written
 
 STATIC = Path(__file__).parent / "static"
 EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
@@ -105,4 +106,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_teaching(app)
     setup_printing(app)
     setup_toc(app)
+    setup_written(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

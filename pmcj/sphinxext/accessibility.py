@@ -41,13 +41,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from pmcj.sphinxext.navigation import fix_navigation
+from pmcj.sphinxext.written import fresh_pages
 
 LOGGER = logging.getLogger(__name__)
 STATIC_PREFIX = "pmcj/"
@@ -147,9 +147,7 @@ def fix_written_pages(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     changed = 0
-    for path in Path(app.outdir).rglob("*.html"):
-        if "_static" in path.parts:
-            continue
+    for path in fresh_pages(app):  # pages finished in an earlier build keep their fixes
         text = path.read_text(encoding="utf-8")
         fixed = fix_page_html(text)
         if fixed != text:

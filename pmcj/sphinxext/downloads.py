@@ -146,11 +146,11 @@ def write_pack(app: Sphinx, env: object) -> None:
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
-    from pmcj.notebooks import download_notebook, write_if_changed
+    from pmcj.notebooks import download_text, write_if_changed
 
     for docname, source in notebook_docnames(app).items():
-        notebook = download_notebook(source, cache_dir(app), keep_solutions=not is_student(app))
-        write_if_changed(Path(app.outdir) / NOTEBOOKS / f"{Path(docname).name}.ipynb", notebook)
+        text = download_text(source, cache_dir(app), keep_solutions=not is_student(app))
+        write_if_changed(Path(app.outdir) / NOTEBOOKS / f"{Path(docname).name}.ipynb", text)
 
 
 def read_launch_setting(app: Sphinx, config: object) -> None:

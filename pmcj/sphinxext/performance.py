@@ -42,6 +42,8 @@ from urllib.parse import quote
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 
+from pmcj.sphinxext.written import fresh_pages, site_pages
+
 SEARCH_ONLY = ("searchindex.js", "searchtools.js", "language_data.js")
 KEEP_BLOCKING = ("documentation_options.js",)  # inline scripts on the page need it at once
 ICON = re.compile(r'<(i|span) class="([^"]*\bfa-(?:solid|regular|brands)\b[^"]*)"([^>]*)>\s*</\1>')
@@ -177,11 +179,11 @@ def inline_all_icons(app: Sphinx, exception: Exception | None) -> None:
     script = Path(app.outdir) / "_static" / "scripts" / "fontawesome.js"
     if not script.exists():
         return
-    icons = icon_paths(script)
-    for page in Path(app.outdir).rglob("*.html"):
-        if "_static" in page.parts:
-            continue
+    icons: dict[tuple[str, str], tuple[int, int, str]] | None = None
+    for page in fresh_pages(app):
         text = page.read_text(encoding="utf-8")
+        if icons is None:
+            icons = icon_paths(script)
         new, complete = inline_icons(text, icons)
         if complete:
             new = FA_PRELOAD.sub("", FA_SCRIPT.sub("", new))
@@ -377,7 +379,7 @@ def bundle_page_styles(
     text: str,
     outdir: Path,
     made: dict[tuple, str],
-    used: tuple[set[str], tuple[str, ...]] | None = None,
+    used: LazyNames | tuple[set[str], tuple[str, ...]] | None = None,
 ) -> str:
     """Replace a page's local style sheet links with one link to their joined, trimmed copy."""
     head_end = text.find("</head>")
@@ -390,7 +392,10 @@ def bundle_page_styles(
         return text
     key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
     if key not in made:
-        names, prefixes = used if used is not None else names_in_use(outdir)
+        if isinstance(used, LazyNames):
+            names, prefixes = used.get()
+        else:
+            names, prefixes = used if used is not None else names_in_use(outdir)
         css = "\n".join(
             css_text(f, outdir)
             if OWN_STYLES in f.as_posix()
@@ -431,25 +436,43 @@ def inline_options(page: Path, text: str) -> str:
 
 
 def bundle_all_styles(app: Sphinx, exception: Exception | None) -> None:
-    """Join every page's style sheets into one file per distinct set; drop stale joined files."""
+    """Join every page's style sheets into one file per distinct set; drop stale joined files.
+
+    Only pages written since the last finished build are joined again; the classes in use are
+    read from every page, since one shared sheet serves them all.
+    """
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     outdir = Path(app.outdir)
     (outdir / BUNDLE_DIR).mkdir(parents=True, exist_ok=True)
     made: dict[tuple, str] = {}
     bundles: set[str] = set()
-    names = names_in_use(outdir)
-    for page in outdir.rglob("*.html"):
-        if "_static" in page.parts:
-            continue
+    used = LazyNames(outdir)
+    fresh = set(fresh_pages(app))
+    for page in site_pages(outdir):
         text = page.read_text(encoding="utf-8")
-        new = inline_options(page, bundle_page_styles(page, text, outdir, made, names))
-        if new != text:
-            page.write_text(new, encoding="utf-8")
+        new = text
+        if page in fresh:
+            new = inline_options(page, bundle_page_styles(page, text, outdir, made, used))
+            if new != text:
+                page.write_text(new, encoding="utf-8")
         bundles.update(re.findall(rf"{BUNDLE_PREFIX}[0-9a-f]{{12}}\.css", new))
     for old in (outdir / BUNDLE_DIR).glob(f"{BUNDLE_PREFIX}*.css"):
         if old.name not in bundles:
             old.unlink()
+
+
+class LazyNames:
+    """``names_in_use(outdir)``, read only if a page needs its style sheets joined."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self._value: tuple[set[str], tuple[str, ...]] | None = None
+
+    def get(self) -> tuple[set[str], tuple[str, ...]]:
+        if self._value is None:
+            self._value = names_in_use(self.outdir)
+        return self._value
 
 
 def setup_performance(app: Sphinx) -> None:
