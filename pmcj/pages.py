@@ -9,6 +9,7 @@ the build driver).
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -33,7 +34,16 @@ read this one table.
 
 def toc_files(toc: Path = TOC) -> list[str]:
     """Every page named in the table of contents, in reading order (without suffix)."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    stat = toc.stat()
+    return list(read_toc(toc.resolve(), stat.st_mtime_ns, stat.st_size))
+
+
+@cache
+def read_toc(toc: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """:func:`toc_files`, remembered while the file is unchanged: one build asks several times,
+    and PyYAML's pure-Python reader took about 0.05 s each time (profiled on 2026-11-30)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(toc.read_text(encoding="utf-8"), Loader=loader)
     found = [data["root"]]
 
     def walk(node: object) -> None:
@@ -47,7 +57,7 @@ def toc_files(toc: Path = TOC) -> list[str]:
                 walk(item)
 
     walk({key: value for key, value in data.items() if key != "root"})
-    return found
+    return tuple(found)
 
 
 def front_matter(path: Path) -> str:
