@@ -168,3 +168,37 @@ def test_links_to_other_sites_print_their_address_once(browser: Any, base_url: s
         kinds.add(shows)
         assert printed != shows, f"{link}: its address should print exactly once"
     assert kinds == {True, False}, f"expected links of both kinds, found {links}"
+
+
+def test_long_tables_of_chart_numbers_print_their_first_rows_and_say_so(
+    browser: Any, base_url: str
+) -> None:
+    """A chart's table of sixty rows ran to a dozen printed pages: paper shows the first rows and
+    says how many there are; the screen still shows them all."""
+    from pmcj.sphinxext.vegalite import PRINT_ROW_LIMIT
+
+    rows = """() => [...document.querySelectorAll('article .pmcj-chart-table')].map(t => ({
+        all: t.querySelectorAll('tbody tr').length,
+        shown: [...t.querySelectorAll('tbody tr')].filter(r => r.getBoundingClientRect().height)
+            .length,
+        note: [...t.querySelectorAll('.pmcj-print-note')].some(n => n.getBoundingClientRect()
+            .height) ? t.querySelector('.pmcj-print-note').textContent : ''}))"""
+    context = browser.new_context(viewport={"width": COLUMN_PX, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(base_url + "chapters/04-research-field.html", wait_until="load")
+        page.evaluate("() => document.querySelectorAll('article details').forEach(d => d.open = 1)")
+        on_screen = page.evaluate(rows)
+        page.emulate_media(media="print")
+        on_paper = page.evaluate(rows)
+    finally:
+        context.close()
+    assert any(t["all"] > PRINT_ROW_LIMIT for t in on_paper), "Chapter 4 has a long table"
+    for screen, paper in zip(on_screen, on_paper, strict=True):
+        assert screen["shown"] == screen["all"] and not screen["note"], screen
+        if paper["all"] > PRINT_ROW_LIMIT:
+            assert paper["shown"] == PRINT_ROW_LIMIT, paper
+            said = re.search(rf"first {PRINT_ROW_LIMIT} of (\d+) rows", paper["note"])
+            assert said and int(said.group(1)) >= paper["all"], paper  # the table's full length
+        else:
+            assert paper["shown"] == paper["all"] and not paper["note"], paper

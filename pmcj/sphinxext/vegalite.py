@@ -25,6 +25,9 @@ STATIC_PREFIX = "pmcj/"  # relative to _static/, as Sphinx expects
 LIBRARIES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 DEFAULT_HEIGHT = 300
 TABLE_ROW_LIMIT = 60
+# On paper a table of sixty rows of excerpts ran to a dozen pages (Chapter 4, issue 18): print
+# shows the first rows, says how many there are, and where the rest are.
+PRINT_ROW_LIMIT = 20
 TITLE_AND_AXES = 90  # pixels vega adds around the plotting area for a title and axis labels
 
 
@@ -83,14 +86,19 @@ def table_html(rows: list[dict[str, Any]], caption: str) -> str:
     shown = rows[:TABLE_ROW_LIMIT]
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in columns)
     body = "".join(
-        "<tr>"
+        ("<tr>" if index < PRINT_ROW_LIMIT else '<tr class="pmcj-print-omit">')
         + "".join(f"<td>{html.escape(format_cell(r.get(c)))}</td>" for c in columns)
         + "</tr>"
-        for r in shown
+        for index, r in enumerate(shown)
     )
     note = ""
     if len(rows) > len(shown):
         note = f"<p>First {len(shown)} of {len(rows)} rows; the notebook holds them all.</p>"
+    if len(rows) > PRINT_ROW_LIMIT:
+        note += (
+            f'<p class="pmcj-print-note">On paper, the first {PRINT_ROW_LIMIT} of {len(rows)} '
+            "rows; the website and the page's notebook hold them all.</p>"
+        )
     return (
         f'<div class="pmcj-chart-table"><table><caption>{html.escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</div>"
