@@ -37,9 +37,9 @@ student-pack: $(STAMP) ## Zip the notebooks without solutions, the data, the hel
 	@$(PY) -m pmcj.build book
 	@$(PY) -m pmcj.pack $(PACK_FLAGS)
 
-variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student and instructor sites, answer key, student pack (SEED=N)
+variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student and instructor sites, answer key, student pack (SEED=N; PDF=1 prints both editions too)
 	@test -n "$(SEED)" || { echo "make variant: name the class's seed, e.g. make variant SEED=7"; exit 2; }
-	@$(PY) -m pmcj.variant --seed "$(SEED)"
+	@$(PY) -m pmcj.variant --seed "$(SEED)" $(if $(PDF),--pdf)
 
 test: $(STAMP) ## Run the test suite (builds both editions and the student pack first; make slow-test and make pdf-test run what it leaves out)
 	@$(PY) -m pmcj.build all

@@ -28,6 +28,12 @@ class Edition:
     path_output: Path | None = None
     overrides: dict | None = None
     pdf: Path | None = None  # the printed book (`make pdf`), which the site offers once it exists
+    variant: str = ""  # for a class variant, "class variant, seed N": printed on every PDF page
+
+    @property
+    def kind(self) -> str:
+        """``student`` or ``instructor``, for a class variant's editions too."""
+        return self.name.rsplit("-", 1)[-1]
 
     def config(self) -> Path | None:
         """A merged copy of _config.yml (jupyter-book's --config replaces, it does not merge)."""
@@ -91,14 +97,17 @@ def edition(name: str, data_dir: Path | None = None) -> Edition:
         # Every page of a variant's site says which data it shows (the theme's announcement bar).
         overrides = copy.deepcopy(overrides)
         merge(overrides, {"html": {"announcement": banner(seed_of(data_dir))}})
-        # A class's sites offer no PDF: `make pdf` prints the book's own data (README).
+        # A class's sites do not offer a PDF on How to use: `make variant SEED=N PDF=1` prints
+        # them into the class's folder instead (pmcj.variant), where the lecturer finds them.
         merge(overrides, {"sphinx": {"config": {"pmcj_pdf": ""}}})
+        seed = seed_of(data_dir)
         return Edition(
             name=label,
             html=folder / "_build" / "html",
             cache=folder / ".jupyter_cache",
             path_output=folder,
             overrides=overrides,
+            variant=f"class variant, seed {seed}" if seed is not None else "class variant",
         )
     if name == "instructor":
         folder = BUILD_DIR / "instructor"

@@ -263,6 +263,7 @@ a { color: inherit; text-decoration: none; }
 .title-page h1 { font-size: 30pt; line-height: 1.15; margin: 0 0 4mm; font-weight: 700; }
 .title-page .subtitle { font-size: 18pt; margin: 0 0 14mm; color: #333; }
 .title-page .edition { font-size: 13pt; font-weight: 700; margin: 0 0 2mm; }
+.title-page .variant { font-weight: 700; margin: 0 0 2mm; }
 .title-page .for { margin: 0 0 30mm; color: #333; }
 .title-page .author { font-size: 12pt; margin: 0 0 40mm; }
 .title-page .notes p { font-size: 9.5pt; line-height: 1.45; margin: 0 0 3mm; color: #333; }
@@ -278,7 +279,12 @@ a { color: inherit; text-decoration: none; }
 
 
 def front_matter_html(
-    base: str, config: dict[str, str], label: str, parts: list[Printed], student: bool
+    base: str,
+    config: dict[str, str],
+    label: str,
+    parts: list[Printed],
+    student: bool,
+    variant: str = "",
 ) -> str:
     title, _, subtitle = config["title"].partition(": ")
     audience = (
@@ -305,7 +311,7 @@ def front_matter_html(
 <h1>{html.escape(title)}</h1>
 <p class="subtitle">{html.escape(subtitle)}</p>
 <p class="edition">{html.escape(label)}</p>
-<p class="for">{html.escape(audience)}</p>
+{variant_note(variant)}<p class="for">{html.escape(audience)}</p>
 <p class="author">{html.escape(config["author"])}</p>
 <div class="notes">
 <p>This is the printed form of the book's website. Each chart is printed as the website first
@@ -320,6 +326,17 @@ answer to the mouse and keyboard. The addresses of other websites are printed af
 </ol></nav></body></html>"""
 
 
+def variant_note(variant: str) -> str:
+    """The title page's line for a class variant: which data its numbers come from."""
+    if not variant:
+        return ""
+    return (
+        f'<p class="variant">{html.escape(variant[0].upper() + variant[1:])}: the numbers in '
+        "this copy come from the class's own synthetic data, so they differ from the published "
+        "book's.</p>\n"
+    )
+
+
 def print_front_matter(
     context: Any,
     base: str,
@@ -327,11 +344,12 @@ def print_front_matter(
     label: str,
     parts: list[Printed],
     student: bool,
+    variant: str = "",
 ) -> bytes:
     page = context.new_page()
     try:
         page.emulate_media(media="print")
-        page.set_content(front_matter_html(base, config, label, parts, student))
+        page.set_content(front_matter_html(base, config, label, parts, student, variant))
         # The title page is i (not shown), the contents ii, iii, ...; the book starts at 1.
         rules = page_rules(config["title"].partition(": ")[0], "Contents", 1, "lower-roman")
         rules += " @page :first { @bottom-center { content: none; } }"
@@ -492,21 +510,36 @@ def add_bookmarks(writer: Any, spans: dict[str, Span], parts: list[Printed]) -> 
                 section = added
 
 
+def pdf_title_suffix(label: str, student: bool, variant: str) -> str:
+    """ " (instructor edition, class variant, seed 7)", or nothing for the student edition."""
+    notes = ([] if student else [label.lower()]) + ([variant] if variant else [])
+    return f" ({', '.join(notes)})" if notes else ""
+
+
+def shown_path(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def print_edition(browser: Any, target: Edition, verbose: bool = True) -> Path:
     """Print one built edition to its PDF; return the PDF's path."""
     from pmcj.localserver import serve_directory
 
     if target.pdf is None:
-        raise PrintError(f"the {target.name} edition has no PDF (make pdf prints the book's own)")
+        raise PrintError(
+            f"the {target.name} edition has no PDF path (make pdf prints the book's own; "
+            "make variant SEED=N PDF=1 a class's)"
+        )
     site = target.html
     pages = entries()
     missing = [entry.docname for entry in pages if not (site / f"{entry.docname}.html").is_file()]
     if missing:
         raise PrintError(f"{site} lacks {', '.join(missing[:3])}: build the site first")
-    student = target.name == "student"
+    student = target.kind == "student"
     config = book_config()
-    label = EDITION_LABELS.get(target.name, target.name)
+    label = EDITION_LABELS.get(target.kind, target.kind)
     book = config["title"].partition(": ")[0] + ("" if student else f" \u00b7 {label}")
+    if target.variant:  # every page of a class's copy says whose data it shows, in one line
+        book = book.removesuffix(" edition") + f" \u00b7 {target.variant.split(', ')[-1]}"
     targets = link_targets(site, [entry.docname for entry in pages])
     started = time.perf_counter()
     printed: list[Printed] = []
@@ -534,7 +567,9 @@ def print_edition(browser: Any, target: Edition, verbose: bool = True) -> Path:
                         f"(from page {part.first})",
                         flush=True,
                     )
-            front = print_front_matter(context, base, config, label, printed, student)
+            front = print_front_matter(
+                context, base, config, label, printed, student, target.variant
+            )
         finally:
             context.close()
         writer = join(
@@ -542,7 +577,7 @@ def print_edition(browser: Any, target: Edition, verbose: bool = True) -> Path:
             printed,
             base,
             {
-                "/Title": config["title"] + ("" if student else f" ({label.lower()})"),
+                "/Title": config["title"] + pdf_title_suffix(label, student, target.variant),
                 "/Author": config["author"],
                 "/Subject": "Peer mentoring in criminal justice, with synthetic coded "
                 "qualitative data analysed in pandas and altair",
@@ -557,7 +592,7 @@ def print_edition(browser: Any, target: Edition, verbose: bool = True) -> Path:
     if verbose:
         size = target.pdf.stat().st_size / 1_000_000
         print(
-            f"pdf: {target.pdf.relative_to(ROOT)}: {len(writer.pages)} pages, {size:.1f} MB, "
+            f"pdf: {shown_path(target.pdf)}: {len(writer.pages)} pages, {size:.1f} MB, "
             f"printed in {time.perf_counter() - started:.0f} s",
             flush=True,
         )
@@ -581,7 +616,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if os.environ.get("PMCJ_DATA"):
         print(
-            "pdf: make pdf prints the book's own data; a class variant's sites offer no PDF yet",
+            "pdf: make pdf prints the book's own data; for a class variant's PDFs run "
+            "make variant SEED=N PDF=1",
             file=sys.stderr,
         )
         return 2

@@ -8,7 +8,11 @@ writes ``variants/seed-N/``:
 - ``student-site/``: the student edition built from those data (open ``index.html``);
 - ``instructor-site/``: the instructor edition, whose worked solutions are the answer key;
 - ``answer-key-seed-N.html``: every self-checked task's right answer on one page;
-- ``student-pack-seed-N.zip``: the notebooks without solutions, with these data.
+- ``student-pack-seed-N.zip``: the notebooks without solutions, with these data;
+- with ``--pdf`` (``make variant SEED=N PDF=1``; needs Chromium, a few minutes more):
+  ``peer-mentoring-student-seed-N.pdf`` and ``peer-mentoring-instructor-seed-N.pdf``, the two
+  editions printed as ``make pdf`` prints the book's, every page's header naming the seed, for a
+  class that reads on paper.
 
 Each site says on every page which seed it shows (``pmcj.variant_seed.banner``). The data and the
 sites are made from the same files the published book uses, so a lecturer changes nothing else.
@@ -24,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from pmcj.answer_key import answer_key_html
@@ -35,6 +40,7 @@ from pmcj.paths import ROOT
 from pmcj.variant_seed import seed_of
 
 VARIANTS_DIR = ROOT / "variants"
+EDITIONS = ("student", "instructor")
 STEPS = (
     ("the student site", ["-m", "pmcj.build", "book"]),
     ("the instructor site", ["-m", "pmcj.build", "instructor"]),
@@ -73,7 +79,35 @@ def copy_site(source: Path, target: Path) -> None:
     shutil.copytree(source, target)
 
 
-def make_variant(seed: int, root: Path = VARIANTS_DIR, force: bool = False) -> Path:
+def print_pdfs(seed: int, data: Path, folder: Path) -> list[Path]:
+    """Print both editions of the class's sites into its folder (as ``make pdf`` does)."""
+    from playwright.sync_api import sync_playwright
+
+    from pmcj.browser import INSTALL_HINT, find_chromium, launch
+    from pmcj.pdf import PrintError, print_edition
+
+    chromium = find_chromium()
+    if chromium is None:
+        raise UsageError(f"printing the PDFs needs Chromium: {INSTALL_HINT}")
+    print("variant: printing the PDFs", flush=True)
+    made = []
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright, chromium)
+            try:
+                for name in EDITIONS:
+                    pdf = folder / f"peer-mentoring-{name}-seed-{seed}.pdf"
+                    made.append(print_edition(browser, replace(edition(name, data), pdf=pdf)))
+            finally:
+                browser.close()
+    except PrintError as error:
+        raise UsageError(f"the PDFs could not be printed: {error}") from None
+    return made
+
+
+def make_variant(
+    seed: int, root: Path = VARIANTS_DIR, force: bool = False, pdf: bool = False
+) -> Path:
     folder = folder_for(seed, root)
     data = folder / "data"
     ensure_data(seed, data, force)
@@ -86,6 +120,8 @@ def make_variant(seed: int, root: Path = VARIANTS_DIR, force: bool = False) -> P
     key = folder / f"answer-key-seed-{seed}.html"
     heading = f"Answer key for the class variant with seed {seed}"
     key.write_text(answer_key_html(load_all(data), heading), encoding="utf-8")
+    if pdf:
+        print_pdfs(seed, data, folder)
     return folder
 
 
@@ -96,18 +132,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=seed_value, required=True, help="the class's seed, e.g. 7")
     parser.add_argument("--out", type=Path, default=VARIANTS_DIR, help="where seed-N/ goes")
     parser.add_argument("--force", action="store_true", help="replace another seed's data")
+    parser.add_argument(
+        "--pdf", action="store_true", help="print both editions as PDFs too (needs Chromium)"
+    )
     args = parser.parse_args(argv)
     try:
-        folder = make_variant(args.seed, args.out.resolve(), args.force)
+        folder = make_variant(args.seed, args.out.resolve(), args.force, args.pdf)
     except (UsageError, DataError) as error:
         print(f"variant: {error}", file=sys.stderr)
         return 2
     shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
-    print(
-        f"variant: seed {args.seed} is ready in {shown}/ — student-site/index.html, "
-        f"instructor-site/index.html, answer-key-seed-{args.seed}.html and "
-        f"student-pack-seed-{args.seed}.zip"
-    )
+    made = ["student-site/index.html", "instructor-site/index.html"]
+    made += [f"answer-key-seed-{args.seed}.html", f"student-pack-seed-{args.seed}.zip"]
+    if args.pdf:
+        made += [f"peer-mentoring-{kind}-seed-{args.seed}.pdf" for kind in EDITIONS]
+    print(f"variant: seed {args.seed} is ready in {shown}/ — {', '.join(made[:-1])} and {made[-1]}")
     return 0
 
 

@@ -20,6 +20,7 @@ from pmcj.answer_key import answer_key_html
 from pmcj.cli import UsageError, write_data
 from pmcj.data.package import load_all
 from pmcj.editions import edition
+from pmcj.pages import toc_files
 from pmcj.paths import ROOT
 from pmcj.variant import ensure_data
 from pmcj.variant_seed import banner, seed_of
@@ -101,10 +102,11 @@ def test_the_answer_key_is_computed_from_its_own_data(variant_data: Path) -> Non
     assert "http" not in page  # one offline page
 
 
-@pytest.mark.slow  # two editions built from new data: about three minutes; make slow-test and CI
+@pytest.mark.slow  # two editions built and printed from new data: about five minutes; CI runs it
 def test_make_variant_builds_everything_a_lecturer_hands_out(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pmcj.variant", "--seed", str(SEED), "--out", str(tmp_path)]
     done = subprocess.run(
-        [sys.executable, "-m", "pmcj.variant", "--seed", str(SEED), "--out", str(tmp_path)],
+        [*command, "--pdf"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -143,3 +145,28 @@ def check_variant_folder(folder: Path) -> None:
         names = pack.namelist()
         packed = pack.read(next(n for n in names if n.endswith("participants.csv")))
     assert packed == (folder / "data" / "participants.csv").read_bytes()
+    check_variant_pdfs(folder)
+
+
+def check_variant_pdfs(folder: Path) -> None:
+    """Both editions printed from the class's sites: the title page and every page's header name
+    the seed, the numbers are the class's, and only the instructor's holds worked solutions."""
+    from pypdf import PdfReader
+
+    expected = segments_per_source_type(folder / "data")
+    texts = {}
+    for kind in ("student", "instructor"):
+        reader = PdfReader(folder / f"peer-mentoring-{kind}-seed-{SEED}.pdf")
+        assert len(reader.pages) > 300, f"the {kind} PDF has {len(reader.pages)} pages"
+        assert f"seed {SEED}" in (reader.metadata.title or "")
+        pages = [page.extract_text() for page in reader.pages]
+        assert f"Class variant, seed {SEED}" in pages[0], pages[0][:500]
+        # The running header of the book's pages: every page but the first of each page of
+        # _toc.yml (which starts with its title instead) and the title page and contents.
+        headed = [text for text in pages if f"seed {SEED}" in text.split("\n")[0]]
+        assert len(headed) >= len(pages) - len(toc_files()) - 3, f"{kind}: headers lack the seed"
+        texts[kind] = " ".join(" ".join(pages).split())
+    assert "Solution to Exercise" in texts["instructor"]
+    assert "Solution to Exercise" not in texts["student"]
+    # Exercise P.1's worked solution quotes the class's count, as on the instructor site.
+    assert f"{expected['interview']} segments" in texts["instructor"]
