@@ -163,10 +163,13 @@ Text and data: Creative Commons Attribution 4.0 (CC BY 4.0). Code (`pmcj/`): MIT
 
 CHARTS = """The notebooks open with the outputs the book computed, charts included. JupyterLab and
 Jupyter Notebook (version 7) draw the charts with code they carry themselves, so the charts work
-without an internet connection, both as saved and when you run a chart's cell again. The
-classic Notebook (version 6, or nbclassic), which is no longer maintained, and other programs
-show a chart's title where the chart should be; the table of numbers computed just before each
-chart still shows what it draws. Use JupyterLab or Notebook 7 to see the charts."""
+without an internet connection, both as saved and when you run a chart's cell again; point at a
+mark to read its numbers. The classic Notebook (version 6, or nbclassic) cannot draw them: it
+shows each chart as a picture instead, without tooltips or drop-downs. A chart you draw again
+gets its picture from the package `vl-convert-python`, which `requirements.txt` installs;
+without it, the classic Notebook shows the chart's title and a sentence on what to install.
+Where a program shows only a chart's title, the table of numbers computed just before it still
+shows what it draws."""
 
 
 def requirements_txt() -> str:
