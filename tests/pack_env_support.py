@@ -26,7 +26,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from pathlib import Path
 from pmcj.environment import REQUIREMENTS, oldest_allowed
 from pmcj.pack import download_wheels, requirements_txt
 from pmcj.paths import BUILD_DIR
+from pmcj.wheels import pip_download
 
 WHEELHOUSE = BUILD_DIR / "wheelhouse"
 ENVS = BUILD_DIR / "pack-envs"
@@ -61,12 +61,7 @@ def wheelhouse() -> Path:
         return WHEELHOUSE
     for constraints in KINDS.values():
         download_wheels(WHEELHOUSE, constraints)
-        with tempfile.TemporaryDirectory() as folder:
-            pinned = Path(folder) / "constraints.txt"
-            pinned.write_text(constraints, encoding="utf-8")
-            command = [sys.executable, "-m", "pip", "download", "--quiet", "--dest"]
-            command += [str(WHEELHOUSE), "--constraint", str(pinned), *CLASSIC]
-            subprocess.run(command, check=True, capture_output=True)
+        pip_download(WHEELHOUSE, list(CLASSIC), [], constraints)
     stamp.write_text(key)
     return WHEELHOUSE
 

@@ -399,14 +399,19 @@ def test_charts_show_as_pictures_offline_in_the_classic_notebook_saved_and_rerun
 # --- the offline bundle: make student-pack WHEELS=1 ---------------------------------------------
 
 INSTALL_LINE = re.compile(r"^ {4}(python -m pip install --no-index [^\n]+)$", re.MULTILINE)
+# The README's list of computers the wheels serve, one per line, each with pip's platform tag.
+PLATFORM_LINE = re.compile(r"^- .+ \(`([a-z0-9_]+)`\)$", re.MULTILINE)
+SERVES = re.compile(r"`wheels/` \((\d+) MB\), for Python (3\.\d+)")
 
 
-@pytest.mark.pack_wheels  # downloads the wheels (about 120 MB) and installs them: minutes
-def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``python -m pmcj.pack --wheels`` (what ``make student-pack WHEELS=1`` runs), unzipped."""
     import subprocess
     import sys
 
-    out = tmp_path / "pack-with-wheels.zip"
+    folder = tmp_path_factory.mktemp("bundle")
+    out = folder / "pack-with-wheels.zip"
     made = subprocess.run(
         [sys.executable, "-m", "pmcj.pack", "--out", str(out), "--wheels"],
         cwd=ROOT,
@@ -415,12 +420,21 @@ def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(tmp_path:
     )
     assert made.returncode == 0, made.stderr[-2000:]
     with zipfile.ZipFile(out) as pack:
-        pack.extractall(tmp_path)
-    folder = tmp_path / PACK_FOLDER
-    readme = (folder / "README.md").read_text(encoding="utf-8")
+        pack.extractall(folder)
+    return folder / PACK_FOLDER
+
+
+@pytest.mark.pack_wheels  # downloads the wheels (about 300 MB) and installs them: minutes
+def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(
+    bundle: Path, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
     lines = INSTALL_LINE.findall(readme)
     assert len(lines) == 1, "the README should give exactly one offline install line"
-    wheels = sorted(path.name for path in (folder / "wheels").glob("*.whl"))
+    wheels = sorted(path.name for path in (bundle / "wheels").glob("*.whl"))
     for requirement in REQUIREMENTS:
         name = requirement.name.replace("-", "_").lower()
         assert any(wheel.lower().startswith(f"{name}-") for wheel in wheels), requirement.name
@@ -429,12 +443,47 @@ def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(tmp_path:
     python = env / "bin" / "python"
     # The README's own line, run in the pack's folder by the student's Python, no index allowed.
     command = lines[0].replace("python", str(python), 1).split()
-    installed = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    installed = subprocess.run(command, cwd=bundle, capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr[-2000:]
     ready = subprocess.run(
         [str(python), "-c", "import pmcj.environment as e; print(e.problems())"],
-        cwd=folder,
+        cwd=bundle,
         capture_output=True,
         text=True,
     )
     assert ready.stdout.strip() == "[]", ready.stdout + ready.stderr[-1000:]
+
+
+@pytest.mark.pack_wheels
+def test_the_offline_bundle_is_complete_for_every_computer_its_readme_names(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """Windows and macOS cannot be installed on here, so each is checked twice: pip resolves
+    ``requirements.txt`` from ``wheels/`` alone for that platform and Python (versions and
+    wheel tags), and :func:`pmcj.wheels.missing` follows every wheel's requirements with that
+    computer's markers, which pip evaluates for this one (pywinpty and colorama are needed on
+    Windows only, appnope on macOS)."""
+    import subprocess
+    import sys
+
+    from pmcj.wheels import missing, pip_target, platform_named, requirement_lines
+
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Installing without internet", 1)[1].split("\n## ", 1)[0]
+    serves = SERVES.search(section)
+    assert serves, "the README should say how large the wheels are and which Python they serve"
+    size, python_version = int(serves.group(1)), serves.group(2)
+    wheels = bundle / "wheels"
+    measured = round(sum(path.stat().st_size for path in wheels.glob("*.whl")) / 1e6)
+    assert size == measured, f"the README says {size} MB of wheels, and there are {measured} MB"
+    named = [platform_named(tag) for tag in PLATFORM_LINE.findall(section)]
+    assert {platform.key for platform in named} >= {"linux", "windows", "macos-arm64"}, named
+    requirements = requirement_lines((bundle / "requirements.txt").read_text(encoding="utf-8"))
+    for platform in named:
+        lacking = missing(wheels, requirements, platform, python_version)
+        assert not lacking, f"{platform.key}: no wheel for {lacking}"
+        command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-index"]
+        command += ["--find-links", str(wheels), "--target", str(tmp_path / platform.key)]
+        command += [*pip_target(platform, python_version), "--requirement", "requirements.txt"]
+        resolved = subprocess.run(command, cwd=bundle, capture_output=True, text=True)
+        assert resolved.returncode == 0, f"{platform.key}: {resolved.stderr[-1500:]}"
