@@ -29,8 +29,8 @@ book: $(STAMP) ## Build the student edition of the website into _build/html
 instructor: $(STAMP) ## Build the instructor edition (worked solutions, teaching notes) into _build/instructor/_build/html
 	@$(PY) -m pmcj.build instructor
 
-# An offline bundle: make student-pack WHEELS=1 (add WHEELS_PLATFORM=win_amd64 WHEELS_PYTHON=3.12
-# for a room of computers unlike this one).
+# An offline bundle: make student-pack WHEELS=1 (wheels for Linux, Windows and macOS, for this
+# Python; add WHEELS_PYTHON=3.12 for students with Python 3.12, WHEELS_PLATFORM=windows for one kind).
 PACK_FLAGS := $(if $(WHEELS),--wheels) $(if $(WHEELS_PLATFORM),--platform $(WHEELS_PLATFORM)) $(if $(WHEELS_PYTHON),--python-version $(WHEELS_PYTHON))
 
 student-pack: $(STAMP) ## Zip the notebooks without solutions, the data, the helpers and requirements.txt into _build/student-pack.zip (WHEELS=1 adds the packages)

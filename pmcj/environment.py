@@ -33,19 +33,28 @@ class Requirement:
 
 
 # Floors and ceilings tested by tests/test_pack_install.py: the pack's notebooks run top to bottom,
-# their worked solutions pass their checks, and their charts draw offline in JupyterLab and
-# Notebook, on the oldest versions these allow and on the newest. Measured below the floors:
-# altair 5.4.1 lacks ``alt.theme`` (the book's chart style fails); pandas 2.0.3 installs beside
-# numpy 2 and cannot be imported ("numpy.dtype size changed").
+# their worked solutions pass their checks, and their charts draw offline in JupyterLab,
+# Notebook 7 and the classic Notebook (nbclassic, as pictures), on the oldest versions these
+# allow and on the newest. Measured below the floors: altair 5.4.1 lacks ``alt.theme`` (the
+# book's chart style fails); pandas 2.0.3 installs beside numpy 2 and cannot be imported
+# ("numpy.dtype size changed"). vl-convert-python's floor is the one altair 5.5's own ``save``
+# extra asks for.
 REQUIREMENTS = (
     Requirement("pandas", "2.1.4", "4", "the data tables"),
     Requirement("altair", "5.5.0", "7", "the charts"),
+    Requirement(
+        "vl-convert-python", "1.7.0", "2", "the charts as pictures, for the classic Notebook"
+    ),
     Requirement("jupyterlab", "4.0.2", "5", "JupyterLab, to open and run the notebooks"),
     Requirement("notebook", "7.0.0", "8", "Jupyter Notebook, if you prefer it to JupyterLab"),
 )
 # The front ends are checked by opening them, not by the notebooks' first cell: a notebook can
 # also run in VS Code or a course's own server.
 FRONT_ENDS = ("jupyterlab", "notebook")
+# Only the classic Notebook needs the charts' pictures: JupyterLab and Notebook 7 draw the charts
+# without them, so a student who lacks vl-convert-python is not stopped; each chart they draw
+# says in its text what to install for the classic Notebook (pmcj.offline_charts).
+COURTESIES = ("vl-convert-python",)
 INSTALL = "python -m pip install -r requirements.txt"
 
 
@@ -79,7 +88,7 @@ def problems(installed: dict[str, str | None] | None = None) -> list[str]:
             "requirements.txt."
         )
     for requirement in REQUIREMENTS:
-        if requirement.name in FRONT_ENDS:
+        if requirement.name in FRONT_ENDS + COURTESIES:
             continue
         if installed is not None:
             version = installed.get(requirement.name)
@@ -129,7 +138,8 @@ def check_data() -> None:
 
 
 def prepare() -> None:
-    """The first cell of every downloaded notebook: check packages and data, draw charts offline."""
+    """The first cell of every downloaded notebook: check packages and data, draw charts offline
+    (and as pictures for the classic Notebook, where vl-convert-python is installed)."""
     check_packages()
     check_data()
     from pmcj import offline_charts

@@ -6,8 +6,9 @@ glue numbers into its prose (tagged ``book-only``) and, for students, every work
 tagged ``solution`` and the Markdown between ``solution-start`` and ``solution-end``) and every
 instructor-only block (``{instructor-note}``, ``{seminar-plan}``, ``{marking-rubric}``). Its
 Markdown is converted from MyST to what Jupyter renders (:mod:`pmcj.myst`), with the glued values
-pasted in; its charts are labelled so that JupyterLab draws them offline
-(:mod:`pmcj.offline_charts`); a first code cell checks that it sits in the student pack.
+pasted in; its charts are labelled so that JupyterLab and Notebook 7 draw them offline, and
+carry a picture for the classic Notebook (:mod:`pmcj.offline_charts`); a first code cell checks
+that it sits in the student pack.
 :func:`for_download` is the one place this happens, for the site's downloads and the student pack
 alike. Files are written only when their content changes, so an unchanged notebook never triggers
 a rebuild.
@@ -32,7 +33,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from pmcj.myst import INSTRUCTOR_TITLES, Book, Conversion
-from pmcj.offline_charts import offline_outputs
+from pmcj.offline_charts import PictureError, offline_output
 from pmcj.pages import is_myst_notebook
 
 DOWNLOAD_NOTE = (
@@ -84,6 +85,8 @@ TIMEOUT_SOURCE = re.compile(r"preview of the cell contents:\n-{10,}\n(.*?)\n-{10
 CELL_LINE = re.compile(r"(?:Cell In ?\[\d*\]|Input In ?\[\d*\]), line (\d+)")
 EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)): ?(.*)$")
 SHOWN_LINES = 8
+# The charts' pictures for the classic Notebook, by a hash of each chart, in the execution cache.
+PICTURES = "chart-pictures"
 
 
 class NotExecuted(LookupError):
@@ -260,14 +263,24 @@ def book_root(source: Path) -> Path:
 
 
 def for_download(
-    source: Path, notebook: NotebookNode, keep_solutions: bool, book: Book | None = None
+    source: Path,
+    notebook: NotebookNode,
+    keep_solutions: bool,
+    book: Book | None = None,
+    pictures: Path | None = None,
 ) -> NotebookNode:
     """A copy of an executed notebook as a reader downloads it, in plain Jupyter Markdown.
 
     The site's downloads and the student pack both come from here, so they never differ: the
     same cells are dropped (book-only plumbing; for students, solutions and instructor notes),
     and the same conversion turns MyST into Markdown that Jupyter renders (:mod:`pmcj.myst`).
+    Each chart's picture for the classic Notebook is remembered in ``pictures`` (by default
+    beside the book's execution cache; the pictures depend on the charts alone, so every
+    edition and class variant can share them).
     """
+    from pmcj.paths import CACHE_DIR
+
+    pictures = pictures or CACHE_DIR / PICTURES
     nb = copy.deepcopy(notebook)
     conversion = Conversion(book or Book.read(book_root(source)), source, glue_values(nb))
     cells: list[NotebookNode] = []
@@ -290,7 +303,10 @@ def for_download(
             cell.metadata.setdefault("jupyter", {})["outputs_hidden"] = True
         for output in cell.get("outputs", []):
             if "data" in output:
-                output["data"] = offline_outputs(output["data"])
+                try:
+                    offline_output(output, pictures)
+                except PictureError as error:
+                    raise PictureError(f"{source.name}: {error}") from error
         cells.append(cell)
     appendix = [nbformat.v4.new_markdown_cell(text) for text in conversion.appendix()]
     launch = (
@@ -367,7 +383,8 @@ def download_text(
     remembered = folder / f"{source.stem}-{kind}-{download_key(source, keep_solutions, book)}.ipynb"
     if remembered.exists():
         return remembered.read_text(encoding="utf-8")
-    notebook = for_download(source, executed_notebook(source, cache_dir), keep_solutions, book)
+    executed = executed_notebook(source, cache_dir)
+    notebook = for_download(source, executed, keep_solutions, book, cache_dir / PICTURES)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{source.stem}-{kind}-*.ipynb"):
         old.unlink()

@@ -9,11 +9,12 @@ notebooks import, found by reading their imports (so a new import cannot be forg
 is reproducible: fixed entry order, dates and permissions.
 
 With ``--wheels`` (``make student-pack WHEELS=1``) the pack also carries a ``wheels/`` folder: every
-package its ``requirements.txt`` needs, downloaded for the Python and the operating system of the
-computer that builds it (``--platform`` and ``--python-version`` name others, for example
-``win_amd64`` and ``3.12`` for a room of Windows PCs), so that a class installs without internet.
+package its ``requirements.txt`` needs, for 64-bit Linux and Windows PCs and for Macs with Apple
+silicon or Intel processors (:mod:`pmcj.wheels`), for the Python version of the computer that
+builds it (``--python-version 3.12`` names another; ``--platform windows`` keeps one kind of
+computer), so that a class installs without internet.
 
-Usage: python -m pmcj.pack [--out FILE.zip] [--wheels [--platform P] [--python-version V]]
+Usage: python -m pmcj.pack [--out FILE.zip] [--wheels [--platform P ...] [--python-version V]]
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ import hashlib
 import io
 import json
 import re
-import subprocess
 import sys
 import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmcj.editions import edition
 from pmcj.environment import MIN_PYTHON, REQUIREMENTS
@@ -37,6 +38,9 @@ from pmcj.myst import Book
 from pmcj.notebooks import NotExecuted, download_text
 from pmcj.pages import download_name, notebook_paths
 from pmcj.paths import ACTIVE_DATA_DIR, BUILD_DIR, DATA_DIR, ROOT
+
+if TYPE_CHECKING:
+    from pmcj.wheels import Platform
 
 FOLDER = "peer-mentoring-student-pack"
 PACK_NAME = "student-pack.zip"
@@ -163,10 +167,13 @@ Text and data: Creative Commons Attribution 4.0 (CC BY 4.0). Code (`pmcj/`): MIT
 
 CHARTS = """The notebooks open with the outputs the book computed, charts included. JupyterLab and
 Jupyter Notebook (version 7) draw the charts with code they carry themselves, so the charts work
-without an internet connection, both as saved and when you run a chart's cell again. The
-classic Notebook (version 6, or nbclassic), which is no longer maintained, and other programs
-show a chart's title where the chart should be; the table of numbers computed just before each
-chart still shows what it draws. Use JupyterLab or Notebook 7 to see the charts."""
+without an internet connection, both as saved and when you run a chart's cell again; point at a
+mark to read its numbers. The classic Notebook (version 6, or nbclassic) cannot draw them: it
+shows each chart as a picture instead, without tooltips or drop-downs. A chart you draw again
+gets its picture from the package `vl-convert-python`, which `requirements.txt` installs;
+without it, the classic Notebook shows the chart's title and a sentence on what to install.
+Where a program shows only a chart's title, the table of numbers computed just before it still
+shows what it draws."""
 
 
 def requirements_txt() -> str:
@@ -179,46 +186,33 @@ def requirements_txt() -> str:
     return "\n".join(lines) + "\n"
 
 
-def download_wheels(
-    dest: Path,
-    constraints: str = "",
-    platform: str | None = None,
-    python_version: str | None = None,
-) -> list[Path]:
-    """Download every wheel the pack's requirements need (with ``constraints``) into ``dest``.
+def download_wheels(dest: Path, constraints: str = "") -> list[Path]:
+    """Download every wheel the pack's requirements need (with ``constraints``) into ``dest``,
+    for this computer: the pack's tests install their fresh environments from them."""
+    from pmcj.wheels import pip_download, requirement_lines
 
-    pip resolves the requirements as it would on a student's computer; with ``platform`` and
-    ``python_version`` it resolves them for another computer, binary wheels only.
-    """
     dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        requirements = Path(folder) / "requirements.txt"
-        requirements.write_text(requirements_txt(), encoding="utf-8")
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(dest)]
-        command += ["--requirement", str(requirements)]
-        if constraints:
-            (Path(folder) / "constraints.txt").write_text(constraints, encoding="utf-8")
-            command += ["--constraint", str(Path(folder) / "constraints.txt")]
-        if platform or python_version:
-            command += ["--only-binary=:all:"]
-            command += ["--platform", platform] if platform else []
-            command += ["--python-version", python_version] if python_version else []
-        result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
-        raise RuntimeError(
-            "pip could not download the pack's packages (it needs the package index, usually "
-            f"the internet): {' '.join(errors[-2:]) or result.stderr.strip()[-500:]}"
-        )
+    pip_download(dest, requirement_lines(requirements_txt()), [], constraints)
     return sorted(dest.glob("*.whl"))
 
 
 OFFLINE_INSTALL = """
 ## Installing without internet
 
-This pack carries the packages in `wheels/`, built for {target}. In this folder, run:
+This pack carries the packages in `wheels/` ({size}), for Python {python} (64-bit, from
+python.org or your system) on:
+
+{platforms}
+
+Install Python {python} if the computer lacks it. Then, in this folder, run:
 
     python -m pip install --no-index --find-links wheels -r requirements.txt
+
+On Windows, if `python` is not found, type `py -{python}` in its place. Then start JupyterLab
+with `jupyter lab` as above. A computer with another Python version, or of another kind (a
+Raspberry Pi, say), needs the internet for step 1, or a pack built for it: on a computer with
+internet, in a copy of the book, `make student-pack WHEELS=1 WHEELS_PYTHON=3.12` builds one for
+Python 3.12.
 """
 
 
@@ -276,44 +270,73 @@ def write_pack(entries: dict[str, bytes], out: Path) -> Path:
     return out
 
 
+def offline_readme(platforms: list[Platform], python_version: str, size: int) -> str:
+    """The README's section on installing from ``wheels/``: which computers, which Python."""
+    listed = "\n".join(f"- {p.described} (`{p.tags[0]}`)" for p in platforms)
+    return OFFLINE_INSTALL.format(
+        size=f"{size / 1e6:.0f} MB", python=python_version, platforms=listed
+    )
+
+
 def build_pack(
     out: Path,
     data_dir: Path = ACTIVE_DATA_DIR,
     wheels: bool = False,
-    platform: str | None = None,
+    platforms: list[str] | None = None,
     python_version: str | None = None,
 ) -> Path:
+    """The pack, with ``wheels`` for ``platforms`` (all by default) and ``python_version``.
+
+    pmcj.wheels is imported here, not at the top: every build writes the pack, and reading
+    packaging's platform tags would slow a prose-edit rebuild for nothing.
+    """
+    from pmcj.wheels import PLATFORMS, WheelError, download_all, platform_named, requirement_lines
+
+    chosen = [platform_named(name) for name in platforms] if platforms else list(PLATFORMS)
+    python_version = python_version or f"{sys.version_info.major}.{sys.version_info.minor}"
+    if not re.fullmatch(r"3\.\d+", python_version):
+        raise WheelError(f"the Python version should look like 3.12, not {python_version!r}")
+    if tuple(map(int, python_version.split("."))) < MIN_PYTHON:
+        raise WheelError(
+            f"the notebooks need Python {'.'.join(map(str, MIN_PYTHON))} or newer, so a pack "
+            f"for Python {python_version} could not run them"
+        )
     entries = pack_entries(data_dir, edition("student", data_dir).cache)
     if wheels:
         with tempfile.TemporaryDirectory() as folder:
-            for wheel in download_wheels(Path(folder), "", platform, python_version):
+            lines = requirement_lines(requirements_txt())
+            for wheel in download_all(Path(folder), lines, chosen, python_version):
                 entries[f"wheels/{wheel.name}"] = wheel.read_bytes()
-        here = f"Python {sys.version_info.major}.{sys.version_info.minor} on {sys.platform}"
-        target = " and ".join(
-            filter(None, [platform, python_version and f"Python {python_version}"])
-        )
-        readme = (
-            entries["README.md"]
-            .decode("utf-8")
-            .replace(
-                "\n## What is here",
-                OFFLINE_INSTALL.format(target=target or here) + "\n## What is here",
-            )
-        )
+        size = sum(len(data) for name, data in entries.items() if name.startswith("wheels/"))
+        section = offline_readme(chosen, python_version, size)
+        readme = entries["README.md"].decode("utf-8")
+        readme = readme.replace("\n## What is here", section + "\n## What is here")
         entries["README.md"] = readme.encode("utf-8")
     return write_pack(entries, out)
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pmcj.wheels import PLATFORMS
+
     parser = argparse.ArgumentParser(prog="python -m pmcj.pack", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=BUILD_DIR / PACK_NAME)
     parser.add_argument("--wheels", action="store_true", help="add the packages, for offline use")
-    parser.add_argument("--platform", help="with --wheels: another OS, e.g. win_amd64")
-    parser.add_argument("--python-version", help="with --wheels: another Python, e.g. 3.12")
+    parser.add_argument(
+        "--platform",
+        action="append",
+        help=f"with --wheels: only these computers ({', '.join(p.key for p in PLATFORMS)}); "
+        "all four by default",
+    )
+    parser.add_argument(
+        "--python-version", help="with --wheels: the students' Python, e.g. 3.12 (default: this)"
+    )
     args = parser.parse_args(argv)
     try:
         path = build_pack(
-            args.out, wheels=args.wheels, platform=args.platform, python_version=args.python_version
+            args.out,
+            wheels=args.wheels,
+            platforms=args.platform,
+            python_version=args.python_version,
         )
     except (NotExecuted, RuntimeError) as error:
         print(f"pack: {error}", file=sys.stderr)

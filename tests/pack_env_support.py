@@ -5,6 +5,10 @@ do the same: a new virtual environment (no ``pmcj``, nothing from the project's 
 installed from a local folder of wheels with ``--no-index``, once with every requirement at its
 newest allowed version and once pinned to its floor (``pmcj.environment.oldest_allowed``).
 
+A student who prefers the classic Notebook installs nbclassic too; the test of the charts in the
+classic Notebook does the same, in environments of their own (``make_env(..., extra=CLASSIC)``),
+so that every other test still runs in what ``requirements.txt`` alone installs.
+
 The wheels are downloaded into ``_build/wheelhouse`` the first time (this needs the package
 index, as CI has); after that the tests run offline. Locally an environment is kept in
 ``_build/pack-envs`` and reused while the requirements and the wheels are unchanged, which makes
@@ -31,10 +35,14 @@ from pathlib import Path
 from pmcj.environment import REQUIREMENTS, oldest_allowed
 from pmcj.pack import download_wheels, requirements_txt
 from pmcj.paths import BUILD_DIR
+from pmcj.wheels import pip_download
 
 WHEELHOUSE = BUILD_DIR / "wheelhouse"
 ENVS = BUILD_DIR / "pack-envs"
 KINDS = {"newest": "", "oldest": oldest_allowed()}
+# The classic Notebook, for the test that opens the pack there: test-only, not in requirements.txt
+# (nbclassic 1.3.3, the newest on 2026-11-30; it serves beside Notebook 7 under /nbclassic/).
+CLASSIC = ("nbclassic==1.3.3",)
 
 
 def fresh_envs_wanted() -> bool:
@@ -48,11 +56,12 @@ def digest(*parts: str) -> str:
 def wheelhouse() -> Path:
     """The wheels for the newest and the oldest allowed versions (downloaded once)."""
     stamp = WHEELHOUSE / ".complete"
-    key = digest(requirements_txt(), *KINDS.values())
+    key = digest(requirements_txt(), *KINDS.values(), *CLASSIC)
     if stamp.exists() and stamp.read_text() == key:
         return WHEELHOUSE
     for constraints in KINDS.values():
         download_wheels(WHEELHOUSE, constraints)
+        pip_download(WHEELHOUSE, list(CLASSIC), [], constraints)
     stamp.write_text(key)
     return WHEELHOUSE
 
@@ -80,24 +89,27 @@ class PackEnv:
         return json.loads(result.stdout)
 
 
-def make_env(kind: str, requirements: Path, scratch: Path) -> PackEnv:
-    """Create (or, locally, reuse) the environment for ``kind``: "newest" or "oldest"."""
+def make_env(kind: str, requirements: Path, scratch: Path, extra: tuple[str, ...] = ()) -> PackEnv:
+    """Create (or, locally, reuse) the environment for ``kind``: "newest" or "oldest"; with
+    ``extra`` (for example :data:`CLASSIC`), an environment of its own with those too."""
     wheels = wheelhouse()
     constraints = KINDS[kind]
     names = sorted(path.name for path in wheels.glob("*.whl"))
-    key = digest(requirements.read_text(), constraints, *names, sys.version)
-    prefix = (scratch if fresh_envs_wanted() else ENVS) / f"{kind}-{key}"
+    key = digest(requirements.read_text(), constraints, *names, *extra, sys.version)
+    name = f"{kind}-classic" if extra else kind
+    prefix = (scratch if fresh_envs_wanted() else ENVS) / f"{name}-{key}"
     stamp = prefix / ".complete"
     if stamp.exists():
         return PackEnv(kind, prefix)
-    for stale in prefix.parent.glob(f"{kind}-*"):  # made from older requirements or wheels
-        shutil.rmtree(stale, ignore_errors=True)
+    for stale in prefix.parent.glob(f"{name}-*"):  # made from older requirements or wheels
+        if stale.name.count("-") == name.count("-") + 1:  # not newest-classic-* for newest
+            shutil.rmtree(stale, ignore_errors=True)
     # The project's own Python makes the environment and its pip installs into it: the new
     # environment holds exactly what requirements.txt pulls in, and nothing else.
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True)
     command = [sys.executable, "-m", "pip", "--python", str(prefix / "bin" / "python")]
     command += ["install", "--quiet", "--no-index", "--find-links", str(wheels)]
-    command += ["--requirement", str(requirements)]
+    command += ["--requirement", str(requirements), *extra]
     if constraints:
         (prefix / "constraints.txt").write_text(constraints)
         command += ["--constraint", str(prefix / "constraints.txt")]

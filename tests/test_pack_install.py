@@ -5,9 +5,11 @@ For the newest and the oldest versions requirements.txt allows, in a fresh virtu
 worked solution (from the instructor edition's downloads) passes its check, a notebook opened
 outside the pack says in one sentence what to fetch, and JupyterLab draws every saved chart, and
 every chart again after "Run All", in headless Chromium with every request to another host
-blocked (Notebook 7 too, on the newest versions).
+blocked (Notebook 7 too, on the newest versions). The classic Notebook (nbclassic, installed
+beside the requirements in environments of its own) shows every chart as a picture, as saved and
+after "Run All", offline too.
 
-The first run downloads the wheels (about 80 MB) into ``_build/wheelhouse``; CI builds both
+The first run downloads the wheels (about 200 MB) into ``_build/wheelhouse``; CI builds both
 environments afresh (``.ci/run`` sets ``CI``), which takes about a minute.
 """
 
@@ -33,6 +35,7 @@ from pmcj.paths import ROOT
 from tests.browser_support import find_chromium, in_ci, launch
 from tests.build_support import built_instructor_html, built_pack
 from tests.pack_env_support import (
+    CLASSIC,
     KINDS,
     PackEnv,
     jupyter_server,
@@ -276,17 +279,139 @@ def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
     print(f"\n{kind}: " + "; ".join(report))
 
 
+# --- charts as pictures in the classic Notebook, offline ---------------------------------------
+
+# A picture drawn in an output area of the notebook (decoded: an image that failed shows nothing).
+PICTURES = """() => [...document.querySelectorAll('#notebook-container .output_png img')]
+    .filter(img => img.complete && img.naturalWidth > 0).length"""
+# The kernel's state and how many code cells have run (nbclassic shows '*' for one running).
+CLASSIC_STATE = """() => {
+    if (!window.Jupyter || !Jupyter.notebook || !Jupyter.notebook._fully_loaded) {
+        return "no notebook";
+    }
+    const icon = document.querySelector('#kernel_indicator_icon');
+    const idle = icon && icon.classList.contains('kernel_idle_icon');
+    const code = Jupyter.notebook.get_cells().filter(cell => cell.cell_type === 'code');
+    const run = code.filter(cell => typeof cell.input_prompt_number === 'number').length;
+    return `${idle ? 'idle' : 'busy'} ${run}/${code.length}`;
+}"""
+
+
+# Errors from cells not meant to raise (the primer shows a few errors on purpose, tagged so).
+UNEXPECTED_ERRORS = """() => Jupyter.notebook.get_cells()
+    .filter(cell => cell.cell_type === 'code')
+    .filter(cell => !((cell.metadata.tags || []).includes('raises-exception')))
+    .flatMap(cell => cell.output_area.outputs.filter(out => out.output_type === 'error'))
+    .map(out => `${out.ename}: ${out.evalue}`)"""
+
+
+@pytest.fixture(scope="module")
+def classic_envs(pack: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, PackEnv]:
+    """The pack's requirements and nbclassic, as a student who uses the classic Notebook has."""
+    scratch = tmp_path_factory.mktemp("classic-envs")
+    wheelhouse()
+    with ThreadPoolExecutor(max_workers=len(KINDS)) as pool:
+        made = {
+            kind: pool.submit(make_env, kind, pack / "requirements.txt", scratch, CLASSIC)
+            for kind in KINDS
+        }
+        return {kind: future.result() for kind, future in made.items()}
+
+
+@pytest.mark.browser
+@pytest.mark.pack_browser
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_charts_show_as_pictures_offline_in_the_classic_notebook_saved_and_rerun(
+    kind: str, classic_envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
+) -> None:
+    """nbclassic 1.3 has no Vega-Lite renderer, and in a notebook it does not trust (every
+    download) shows only text, LaTeX, PNG, JPEG and GIF: each chart must show as its PNG, as
+    saved, and again after Run All, when the pack's renderer draws the picture with vl-convert
+    (1.7.0 with altair 5.5.0 on the oldest versions, the newest on the newest)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
+        if in_ci():
+            pytest.fail("Chromium is missing on the CI runner")
+        pytest.skip("no Chromium: apt-get install -y chromium (never `playwright install`)")
+    folder = tmp_path / "pack"
+    shutil.copytree(pack, folder)
+    charted = {p.name: n for p in sorted(folder.glob("*.ipynb")) if (n := saved_charts(p))}
+    assert charted, "no pack notebook has a saved chart to show"
+    report: list[str] = []
+    blocked: list[str] = []
+    with jupyter_server(classic_envs[kind], folder, home) as server, sync_playwright() as pw:
+        base, token = server.split("|")
+        browser = launch(pw, chromium)
+
+        def route(request_route) -> None:  # noqa: ANN001 - playwright's Route
+            url = request_route.request.url
+            if url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
+                request_route.continue_()
+            else:
+                blocked.append(url)
+                request_route.abort()
+
+        for name, expected in charted.items():
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.route("**/*", route)
+            # Beside Notebook 7, nbclassic serves the classic Notebook under /nbclassic/.
+            page.goto(f"{base}/nbclassic/notebooks/{name}?token={token}")
+            page.wait_for_function(f"() => ({CLASSIC_STATE})() !== 'no notebook'", timeout=60_000)
+            trusted = page.evaluate("Jupyter.notebook.trusted")
+            with contextlib.suppress(PlaywrightTimeout):  # the count below says what showed
+                page.wait_for_function(f"() => ({PICTURES})() >= {expected}", timeout=30_000)
+            saved = page.evaluate(PICTURES)
+            # Run All once the kernel is ready (before, nbclassic queues the cells; wait anyway).
+            page.wait_for_function(f"() => ({CLASSIC_STATE})().startsWith('idle ')", timeout=60_000)
+            page.evaluate("Jupyter.notebook.clear_all_output()")
+            page.wait_for_function(f"() => ({PICTURES})() === 0", timeout=30_000)
+            page.evaluate("Jupyter.notebook.execute_all_cells()")
+            deadline = time.monotonic() + 180
+            state = page.evaluate(CLASSIC_STATE)
+            while time.monotonic() < deadline:
+                state = page.evaluate(CLASSIC_STATE)
+                idle, counts = state.split(" ")
+                run, code = counts.split("/")
+                if idle == "idle" and run == code:
+                    break
+                page.wait_for_timeout(500)
+            page.wait_for_timeout(500)
+            rerun = page.evaluate(PICTURES)
+            errors = page.evaluate(UNEXPECTED_ERRORS)
+            report.append(
+                f"{name}: {saved}/{expected} pictures as saved (trusted: {trusted}), {rerun} "
+                f"after Run All (kernel and cells run: {state})"
+            )
+            assert not trusted, "the test should see the notebook as a student's download"
+            assert not errors, f"{name}: cells failed in the classic Notebook: {errors}"
+            assert saved == expected, report
+            assert rerun == expected, report
+            page.evaluate("Jupyter.notebook.session.delete()")
+            page.close()
+        browser.close()
+    assert not blocked, f"requests to other hosts: {blocked[:5]}"
+    print(f"\n{kind} (classic Notebook): " + "; ".join(report))
+
+
 # --- the offline bundle: make student-pack WHEELS=1 ---------------------------------------------
 
 INSTALL_LINE = re.compile(r"^ {4}(python -m pip install --no-index [^\n]+)$", re.MULTILINE)
+# The README's list of computers the wheels serve, one per line, each with pip's platform tag.
+PLATFORM_LINE = re.compile(r"^- .+ \(`([a-z0-9_]+)`\)$", re.MULTILINE)
+SERVES = re.compile(r"`wheels/` \((\d+) MB\), for Python (3\.\d+)")
 
 
-@pytest.mark.pack_wheels  # downloads the wheels (about 120 MB) and installs them: minutes
-def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``python -m pmcj.pack --wheels`` (what ``make student-pack WHEELS=1`` runs), unzipped."""
     import subprocess
     import sys
 
-    out = tmp_path / "pack-with-wheels.zip"
+    folder = tmp_path_factory.mktemp("bundle")
+    out = folder / "pack-with-wheels.zip"
     made = subprocess.run(
         [sys.executable, "-m", "pmcj.pack", "--out", str(out), "--wheels"],
         cwd=ROOT,
@@ -295,12 +420,21 @@ def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(tmp_path:
     )
     assert made.returncode == 0, made.stderr[-2000:]
     with zipfile.ZipFile(out) as pack:
-        pack.extractall(tmp_path)
-    folder = tmp_path / PACK_FOLDER
-    readme = (folder / "README.md").read_text(encoding="utf-8")
+        pack.extractall(folder)
+    return folder / PACK_FOLDER
+
+
+@pytest.mark.pack_wheels  # downloads the wheels (about 300 MB) and installs them: minutes
+def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(
+    bundle: Path, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
     lines = INSTALL_LINE.findall(readme)
     assert len(lines) == 1, "the README should give exactly one offline install line"
-    wheels = sorted(path.name for path in (folder / "wheels").glob("*.whl"))
+    wheels = sorted(path.name for path in (bundle / "wheels").glob("*.whl"))
     for requirement in REQUIREMENTS:
         name = requirement.name.replace("-", "_").lower()
         assert any(wheel.lower().startswith(f"{name}-") for wheel in wheels), requirement.name
@@ -309,12 +443,47 @@ def test_the_offline_bundle_installs_with_its_readme_line_and_no_index(tmp_path:
     python = env / "bin" / "python"
     # The README's own line, run in the pack's folder by the student's Python, no index allowed.
     command = lines[0].replace("python", str(python), 1).split()
-    installed = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    installed = subprocess.run(command, cwd=bundle, capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr[-2000:]
     ready = subprocess.run(
         [str(python), "-c", "import pmcj.environment as e; print(e.problems())"],
-        cwd=folder,
+        cwd=bundle,
         capture_output=True,
         text=True,
     )
     assert ready.stdout.strip() == "[]", ready.stdout + ready.stderr[-1000:]
+
+
+@pytest.mark.pack_wheels
+def test_the_offline_bundle_is_complete_for_every_computer_its_readme_names(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """Windows and macOS cannot be installed on here, so each is checked twice: pip resolves
+    ``requirements.txt`` from ``wheels/`` alone for that platform and Python (versions and
+    wheel tags), and :func:`pmcj.wheels.missing` follows every wheel's requirements with that
+    computer's markers, which pip evaluates for this one (pywinpty and colorama are needed on
+    Windows only, appnope on macOS)."""
+    import subprocess
+    import sys
+
+    from pmcj.wheels import missing, pip_target, platform_named, requirement_lines
+
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Installing without internet", 1)[1].split("\n## ", 1)[0]
+    serves = SERVES.search(section)
+    assert serves, "the README should say how large the wheels are and which Python they serve"
+    size, python_version = int(serves.group(1)), serves.group(2)
+    wheels = bundle / "wheels"
+    measured = round(sum(path.stat().st_size for path in wheels.glob("*.whl")) / 1e6)
+    assert size == measured, f"the README says {size} MB of wheels, and there are {measured} MB"
+    named = [platform_named(tag) for tag in PLATFORM_LINE.findall(section)]
+    assert {platform.key for platform in named} >= {"linux", "windows", "macos-arm64"}, named
+    requirements = requirement_lines((bundle / "requirements.txt").read_text(encoding="utf-8"))
+    for platform in named:
+        lacking = missing(wheels, requirements, platform, python_version)
+        assert not lacking, f"{platform.key}: no wheel for {lacking}"
+        command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-index"]
+        command += ["--find-links", str(wheels), "--target", str(tmp_path / platform.key)]
+        command += [*pip_target(platform, python_version), "--requirement", "requirements.txt"]
+        resolved = subprocess.run(command, cwd=bundle, capture_output=True, text=True)
+        assert resolved.returncode == 0, f"{platform.key}: {resolved.stderr[-1500:]}"
