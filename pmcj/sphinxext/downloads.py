@@ -93,6 +93,12 @@ class StudentPackDownload(SphinxDirective):
         return [nodes.raw("", text, format="html")]
 
 
+def file_size(size: int) -> str:
+    """A download's size as a reader reads it: "708 KB", or "1.6 MB" once the charts' pictures
+    (for the classic Notebook) took the pack past a megabyte."""
+    return f"{size / 1024:,.0f} KB" if size < 1024**2 else f"{size / 1024**2:.1f} MB"
+
+
 def link_notebook(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.Node
 ) -> None:
@@ -101,7 +107,7 @@ def link_notebook(
         return
     size = getattr(app, "pmcj_pack_size", None)
     if PACK_SIZE in context["body"]:
-        shown = f", {size / 1024:,.0f} KB" if size else ""
+        shown = f", {file_size(size)}" if size else ""
         context["body"] = context["body"].replace(PACK_SIZE, shown)
     if pagename not in notebook_docnames(app):
         return
