@@ -45,10 +45,10 @@ test: $(STAMP) ## Run the test suite (builds both editions and the student pack 
 	@$(PY) -m pmcj.build all
 	@$(PY) -m pytest -m "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
 
-pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab and Notebook in Chromium, offline, and count drawn charts (oldest and newest allowed versions; minutes)
+pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab, Notebook 7 and the classic Notebook in Chromium, offline, and count the charts drawn (oldest and newest allowed versions; minutes)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
 
-pack-test: $(STAMP) ## The student pack's slow tests: every notebook and worked solution on the oldest and newest versions, charts in the browser (above), the offline bundle (WHEELS=1) installed with its README's line
+pack-test: $(STAMP) ## The student pack's slow tests: every notebook and worked solution on the oldest and newest versions, charts in the browser (above), the offline bundle (WHEELS=1) installed with its README's line and checked for every platform it names
 	@$(PY) -m pmcj.build all
 	@$(PY) -m pytest -m "pack_notebooks or pack_wheels" tests/test_pack_install.py
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py

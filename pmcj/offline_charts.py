@@ -162,12 +162,12 @@ def saved_picture(spec: dict[str, Any], folder: Path) -> bytes:
 # --- the outputs -----------------------------------------------------------------------------
 
 
-def offline_output(output: dict[str, Any], pictures: Path | None = None) -> None:
+def offline_output(output: dict[str, Any], pictures: Path) -> None:
     """Re-label a saved chart as Vega-Lite 5 and add its picture, in place (else leave it).
 
-    With ``pictures`` (a folder) the picture is remembered there; a chart that cannot be drawn
-    raises :class:`PictureError`, since a download without its picture fails the classic
-    Notebook's readers silently.
+    The picture is remembered in the folder ``pictures``; a chart that cannot be drawn raises
+    :class:`PictureError`, since a download without its picture fails the classic Notebook's
+    readers silently.
     """
     data = output.get("data", {})
     versions = [key for key in data if VEGALITE_MIME.match(key)]
@@ -175,7 +175,7 @@ def offline_output(output: dict[str, Any], pictures: Path | None = None) -> None
         return
     spec = data[versions[0]]
     kept = {key: value for key, value in data.items() if key not in versions}
-    png = saved_picture(spec, pictures) if pictures is not None else picture(spec)
+    png = saved_picture(spec, pictures)
     data = {**kept, VEGALITE5_MIME: as_vegalite5(spec), "text/plain": chart_label(spec)}
     output["data"], output["metadata"] = with_picture(data, dict(output.get("metadata", {})), png)
 

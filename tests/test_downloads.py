@@ -215,7 +215,7 @@ def test_the_site_offers_the_pack_and_every_download_note_links_it() -> None:
         ), "the site's pack differs from make student-pack's"
         how_to = (edition / "how-to-use.html").read_text(encoding="utf-8")
         assert 'href="_downloads/student-pack.zip" download' in how_to
-        assert re.search(r"student-pack\.zip</code>, (\d+ KB|\d+\.\d MB)\)", how_to), "no size"
+        assert re.search(r"student-pack\.zip</code>, \d+(?:\.\d)? [KM]B\)", how_to), "no size given"
         for source in notebook_paths(ROOT):
             page = source.relative_to(ROOT).with_suffix(".html")
             text = (edition / page).read_text(encoding="utf-8")
