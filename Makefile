@@ -43,7 +43,7 @@ variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student 
 
 test: $(STAMP) ## Run the test suite (builds both editions and the student pack first; make slow-test and make pdf-test run what it leaves out)
 	@$(PY) -m pmcj.build all
-	@$(PY) -m pytest -m "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
+	@$(PY) -m pytest -n 2 -m "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
 
 pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab, Notebook 7 and the classic Notebook in Chromium, offline, and count the charts drawn (oldest and newest allowed versions; minutes)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py
