@@ -33,7 +33,7 @@ instructor: $(STAMP) ## Build the instructor edition (worked solutions, teaching
 # Python; add WHEELS_PYTHON=3.12 for students with Python 3.12, WHEELS_PLATFORM=windows for one kind).
 PACK_FLAGS := $(if $(WHEELS),--wheels) $(if $(WHEELS_PLATFORM),--platform $(WHEELS_PLATFORM)) $(if $(WHEELS_PYTHON),--python-version $(WHEELS_PYTHON))
 
-student-pack: $(STAMP) ## Zip the notebooks without solutions, the data, the helpers and requirements.txt into _build/student-pack.zip (WHEELS=1 adds the packages)
+student-pack: $(STAMP) ## Zip the notebooks without solutions, the data, the helpers and requirements.txt into _build/student-pack.zip (WHEELS=1 adds the packages for Linux, Windows and macOS)
 	@$(PY) -m pmcj.build book
 	@$(PY) -m pmcj.pack $(PACK_FLAGS)
 

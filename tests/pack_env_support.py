@@ -91,7 +91,7 @@ class PackEnv:
 
 def make_env(kind: str, requirements: Path, scratch: Path, extra: tuple[str, ...] = ()) -> PackEnv:
     """Create (or, locally, reuse) the environment for ``kind``: "newest" or "oldest"; with
-    ``extra`` (for example :data:`CLASSIC`), an environment of its own with those too."""
+    ``extra`` (:data:`CLASSIC`), an environment of its own, ``<kind>-classic``, with it too."""
     wheels = wheelhouse()
     constraints = KINDS[kind]
     names = sorted(path.name for path in wheels.glob("*.whl"))
@@ -105,7 +105,7 @@ def make_env(kind: str, requirements: Path, scratch: Path, extra: tuple[str, ...
         if stale.name.count("-") == name.count("-") + 1:  # not newest-classic-* for newest
             shutil.rmtree(stale, ignore_errors=True)
     # The project's own Python makes the environment and its pip installs into it: the new
-    # environment holds exactly what requirements.txt pulls in, and nothing else.
+    # environment holds exactly what requirements.txt (and ``extra``) pull in, and nothing else.
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True)
     command = [sys.executable, "-m", "pip", "--python", str(prefix / "bin" / "python")]
     command += ["install", "--quiet", "--no-index", "--find-links", str(wheels)]
