@@ -33,6 +33,49 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+# `make test` runs the tests in two pytest-xdist workers (``-n 2``; ``--dist loadgroup`` is in
+# pyproject.toml's addopts). Each worker is a pytest session of its own, so every session- and
+# module-scoped fixture runs once per worker that needs it. Tests that share a fixture which must
+# not run twice at once, or which costs seconds, go to one worker: xdist sends the tests of an
+# ``xdist_group`` to the same worker, and spreads the rest one test at a time.
+SHARED_FIXTURES = {
+    # Writes _build/wheelhouse and _build/pack-envs: two workers would delete and build the same
+    # environment at once.
+    "envs": "pack-envs",
+    # Each builds a small book with jupyter-book (5-9 s) or prints a page.
+    "chart_book": "chart-book",
+    "raising_book": "raising-book",
+    "printed": "printed-chapter",
+}
+# Modules that use the data sets generated per seed (tests/data_support.py, about a second per
+# seed, remembered in memory) run in one worker, so the 21 data sets are generated once.
+DATA_SETS_GROUP = "data-sets"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the tests that share something costly or unsafe to share into one xdist group."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    import sys
+
+    data_support = sys.modules.get("tests.data_support")
+    generators = (
+        [data_support.tables_for_seed, data_support.generated] if data_support is not None else []
+    )
+    for item in items:
+        module = getattr(item, "module", None)
+        groups = {SHARED_FIXTURES[name] for name in item.fixturenames if name in SHARED_FIXTURES}
+        if module is not None and any(
+            getattr(module, function.__name__, None) is function for function in generators
+        ):
+            groups = {DATA_SETS_GROUP}
+        if len(groups) > 1:
+            raise pytest.UsageError(f"{item.nodeid} is in two xdist groups: {sorted(groups)}")
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(groups.pop()))
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Debian's chromium, or a skip (outside CI) or failure (in CI) that says how to get it."""
@@ -65,6 +108,18 @@ def browser(chromium: str) -> Iterator[Any]:
         instance = launch(playwright, chromium)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def chart_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The book's skeleton with the chart fixture pages, built once for the build and browser
+    tests (``tests/build_support.py``); the built site's folder."""
+    from tests.build_support import build_chart_book
+
+    try:
+        return build_chart_book(tmp_path_factory.mktemp("chartbook"))
+    except AssertionError as failed:
+        pytest.fail(str(failed))
 
 
 @pytest.fixture(scope="session")
