@@ -41,9 +41,14 @@ variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student 
 	@test -n "$(SEED)" || { echo "make variant: name the class's seed, e.g. make variant SEED=7"; exit 2; }
 	@$(PY) -m pmcj.variant --seed "$(SEED)" $(if $(PDF),--pdf)
 
-test: $(STAMP) ## Run the test suite (builds both editions and the student pack first; make slow-test and make pdf-test run what it leaves out)
+# make test runs the tests in two pytest-xdist workers, one per core of the project's machines
+# (TEST_WORKERS=0 runs them in one process); tests/conftest.py keeps tests that share a costly or
+# unsafe-to-share fixture in one worker.
+TEST_WORKERS ?= 2
+
+test: $(STAMP) ## Run the test suite (builds both editions and the student pack first, then tests on both cores; make slow-test and make pdf-test run what it leaves out)
 	@$(PY) -m pmcj.build all
-	@$(PY) -m pytest -n 2 -m "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
+	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
 
 pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab, Notebook 7 and the classic Notebook in Chromium, offline, and count the charts drawn (oldest and newest allowed versions; minutes)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py

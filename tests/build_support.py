@@ -9,6 +9,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
+
 from pmcj.pages import is_notebook, toc_files
 from pmcj.paths import BUILD_DIR, ROOT
 
@@ -18,6 +20,8 @@ STUDENT_PACK = BUILD_DIR / "student-pack.zip"
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 # What a minimal copy of the book needs besides its prose pages.
 BOOK_FILES = ["_config.yml", "references.bib", "_static"]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHART_FIXTURE_PAGES = ("charts", "plain")
 
 
 def built_html() -> Path:
@@ -75,6 +79,31 @@ def copy_skeleton(dest: Path) -> Path:
             shutil.copy2(source, target)
     shutil.copy2(ROOT / "_toc.yml", dest / "_toc.yml")
     return dest
+
+
+def add_page(book: Path, name: str, text: str) -> None:
+    """Write a page into a copy of the book and list it at the end of the first part."""
+    (book / f"{name}.md").write_text(text, encoding="utf-8")
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    toc["parts"][0]["chapters"].append({"file": name})
+    (book / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+
+
+def build_chart_book(dest: Path) -> Path:
+    """The book's skeleton with the suite's chart fixture pages, built; return its site.
+
+    ``charts.md`` is a notebook with a chart that has a bound drop-down and a slider, built with
+    the book's own configuration, renderer and extension; ``plain.md`` has no chart. The build
+    tests read the built pages, and the browser tests operate the charts.
+    """
+    book = copy_skeleton(dest)
+    for page in CHART_FIXTURE_PAGES:
+        add_page(book, page, (FIXTURES / "chartbook" / f"{page}.md").read_text(encoding="utf-8"))
+    result = build(book)
+    if result.returncode != 0:
+        log = result.stdout[-3000:] + result.stderr[-3000:]
+        raise AssertionError(f"the chart fixture book did not build:\n{log}")
+    return book / "_build" / "html"
 
 
 def build(book: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -44,7 +44,6 @@ SHARED_FIXTURES = {
     "envs": "pack-envs",
     # Each builds a small book with jupyter-book (5-9 s) or prints a page.
     "chart_book": "chart-book",
-    "chart_site": "chart-site",
     "raising_book": "raising-book",
     "printed": "printed-chapter",
 }
@@ -109,6 +108,18 @@ def browser(chromium: str) -> Iterator[Any]:
         instance = launch(playwright, chromium)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def chart_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The book's skeleton with the chart fixture pages, built once for the build and browser
+    tests (``tests/build_support.py``); the built site's folder."""
+    from tests.build_support import build_chart_book
+
+    try:
+        return build_chart_book(tmp_path_factory.mktemp("chartbook"))
+    except AssertionError as failed:
+        pytest.fail(str(failed))
 
 
 @pytest.fixture(scope="session")

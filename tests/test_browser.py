@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.browser_support import (
     CHART_DRAWN,
@@ -29,13 +28,14 @@ from tests.browser_support import (
     toc_pages,
     wait_for_charts,
 )
-from tests.build_support import build, copy_skeleton
 
 pytestmark = pytest.mark.browser
 
 SITE = site_dir()
 PAGES = toc_pages(SITE)
-FIXTURE_CHARTS = Path(__file__).resolve().parent / "fixtures" / "chartbook" / "charts.md"
+# The chart fixture page (tests/fixtures/chartbook/charts.md), built by the ``chart_book`` fixture
+# (tests/conftest.py): the book may not have an interactive chart yet, but the keyboard promise
+# must hold for the controls its charts can have (a bound drop-down and a slider).
 FIXTURE_PAGE = "charts.html"
 # Controls a reader operates on a chart: vega-bind inputs and selects, vega-embed's menu button,
 # and the "numbers behind this chart" disclosure.
@@ -45,26 +45,6 @@ CONTROLS = (
 )
 MAX_TABS = 400  # more stops than any page has; a control not reached by then is unreachable
 FOCUSED_CONTROL = "() => document.activeElement?.getAttribute('data-pmcj-control') ?? null"
-
-
-@pytest.fixture(scope="module")
-def chart_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the suite's chart fixture page into a temporary copy of the book; return its site.
-
-    The book may not have an interactive chart yet, but the keyboard promise must hold for the
-    controls its charts can have, so the fixture notebook (a chart with a bound drop-down) is
-    built with the book's own configuration, renderer and extension.
-    """
-    book = copy_skeleton(tmp_path_factory.mktemp("browser-chartbook"))
-    (book / "charts.md").write_text(FIXTURE_CHARTS.read_text(encoding="utf-8"), encoding="utf-8")
-    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    toc["parts"][0]["chapters"].append({"file": "charts"})
-    (book / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-    result = build(book)
-    if result.returncode != 0:
-        log = result.stdout[-3000:] + result.stderr[-3000:]
-        pytest.fail(f"the chart fixture book did not build:\n{log}")
-    return book / "_build" / "html"
 
 
 @pytest.fixture(scope="module")

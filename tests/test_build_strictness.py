@@ -1,7 +1,8 @@
 """Building fails loudly on the mistakes contributors make, and charts render from local files.
 
 Each test builds a small copy of the book in a temporary folder (prose pages only, or a fixture
-notebook with a chart), so the real build is never touched. The checks `pmcj.build` makes before
+notebook with a chart: that one, ``chart_book`` in tests/conftest.py, is built once and shared with
+the browser tests), so the real build is never touched. The checks `pmcj.build` makes before
 Sphinx runs (every page in _toc.yml, every notebook runs) are tested on tiny folders of their own.
 """
 
@@ -17,21 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pmcj import build
 from pmcj.notebooks import NotExecuted, executed_notebook
+from tests.build_support import FIXTURES, add_page, copy_skeleton, resources
 from tests.build_support import build as build_copy
-from tests.build_support import copy_skeleton, resources
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def add_page(book: Path, name: str, text: str) -> None:
-    (book / f"{name}.md").write_text(text, encoding="utf-8")
-    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    toc["parts"][0]["chapters"].append({"file": name})
-    (book / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
 
 def test_skeleton_builds_cleanly(tmp_path: Path) -> None:
@@ -56,18 +47,8 @@ def test_broken_cross_reference_fails_the_build(tmp_path: Path) -> None:
     assert "a-label-that-does-not-exist" in result.stderr + result.stdout
 
 
-@pytest.fixture(scope="module")
-def chart_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    book = copy_skeleton(tmp_path_factory.mktemp("chartbook"))
-    for page in ("charts", "plain"):
-        add_page(book, page, (FIXTURES / "chartbook" / f"{page}.md").read_text(encoding="utf-8"))
-    result = build_copy(book)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return book / "_build" / "html"
-
-
-def test_chart_page_uses_local_vega_and_embeds_its_spec(chart_site: Path) -> None:
-    page = chart_site / "charts.html"
+def test_chart_page_uses_local_vega_and_embeds_its_spec(chart_book: Path) -> None:
+    page = chart_book / "charts.html"
     scripts = [url for tag, url in resources(page).urls if tag == "script"]
     assert any(url.split("?")[0] == "_static/pmcj/pmcj-charts.js" for url in scripts)
     html = page.read_text(encoding="utf-8")
@@ -75,7 +56,7 @@ def test_chart_page_uses_local_vega_and_embeds_its_spec(chart_site: Path) -> Non
     assert loader, "the chart script must name the local vega files it loads"
     assert loader.group(1).split() == ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js"]
     for name in loader.group(1).split():
-        assert (chart_site / "_static" / "pmcj" / name).stat().st_size > 1000
+        assert (chart_book / "_static" / "pmcj" / name).stat().st_size > 1000
     specs = [json.loads(text) for kind, text in resources(page).inline if kind == "json"]
     assert len(specs) == 1
     assert specs[0]["title"] == "Synthetic segments by role"
@@ -84,8 +65,8 @@ def test_chart_page_uses_local_vega_and_embeds_its_spec(chart_site: Path) -> Non
     assert "<td>mentee</td><td>20</td>" in html, "the numbers table is missing"
 
 
-def test_page_without_charts_loads_no_chart_code(chart_site: Path) -> None:
-    scripts = [url for tag, url in resources(chart_site / "plain.html").urls if tag == "script"]
+def test_page_without_charts_loads_no_chart_code(chart_book: Path) -> None:
+    scripts = [url for tag, url in resources(chart_book / "plain.html").urls if tag == "script"]
     assert not [url for url in scripts if "vega" in url or "pmcj-charts" in url]
 
 

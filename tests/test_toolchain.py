@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import altair as alt
+import pytest
 
 from pmcj.paths import ROOT
 
@@ -105,8 +106,8 @@ def test_the_minimum_python_is_the_same_everywhere() -> None:
     assert f"Python {minimum}, the oldest" in (ROOT / "requirements.lock").read_text("utf-8")
 
 
-def run_browser_subset(**env: str) -> subprocess.CompletedProcess[str]:
-    """Two browser tests in a child pytest, with the environment variables given."""
+def run_browser_subset(*options: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Two browser tests in a child pytest, with the options and environment variables given."""
     child_env = {k: v for k, v in os.environ.items() if k != "CI"}
     child_env.update(env)
     return subprocess.run(
@@ -120,6 +121,7 @@ def run_browser_subset(**env: str) -> subprocess.CompletedProcess[str]:
             "-p",
             "no:cacheprovider",
             "-q",
+            *options,
         ],
         cwd=ROOT,
         env=child_env,
@@ -130,9 +132,12 @@ def run_browser_subset(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_run_without_chromium_says_so_loudly_at_the_end() -> None:
+# `make test` runs the tests in two xdist workers, which send their reports to the process that
+# prints the summary: the banner must count the workers' skips there.
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "two workers"])
+def test_a_run_without_chromium_says_so_loudly_at_the_end(workers: list[str]) -> None:
     """Skipped browser tests are counted in a banner after the short summary, with the fix."""
-    result = run_browser_subset(PMCJ_CHROMIUM="/nonexistent/chromium")
+    result = run_browser_subset(*workers, PMCJ_CHROMIUM="/nonexistent/chromium")
     out = result.stdout
     assert result.returncode == 0, out[-2000:]
     assert "2 BROWSER TESTS SKIPPED" in out, out[-2000:]
