@@ -325,6 +325,12 @@ def build_step(step: Step, clone: Path) -> None:
     step.status = "ok"
 
 
+# What the Makefile's test target selects and how it runs it (two xdist workers).
+MAKE_TEST_MARKERS = (
+    "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
+)
+
+
 def test_step(step: Step, clone: Path) -> None:
     """`make test` in the clone: both editions and the pack (as the Makefile does), then pytest."""
     build_seconds, status, output = run_timed([str(VENV_PYTHON), "-m", "pmcj.build", "all"], clone)
@@ -332,7 +338,9 @@ def test_step(step: Step, clone: Path) -> None:
         step.seconds = build_seconds
         step.status = f"failed (build exit {status})"
         raise BenchError(f"{step.name}: the build before the tests failed:\n" + tail(output))
-    test_seconds, status, output = run_timed([str(VENV_PYTHON), "-m", "pytest", "-q"], clone)
+    test_seconds, status, output = run_timed(
+        [str(VENV_PYTHON), "-m", "pytest", "-q", "-n", "2", "-m", MAKE_TEST_MARKERS], clone
+    )
     step.seconds = build_seconds + test_seconds
     lines = [line for line in output.splitlines() if line.strip()]
     summary = lines[-1].strip("= ") if lines else ""
