@@ -1,4 +1,5 @@
-"""What a prose-edit rebuild reuses from the build before: finished pages and the bibliography.
+"""What a prose-edit rebuild reuses from the build before: finished pages, the bibliography,
+outlines of the pages for Sphinx's numbering, and formatted reference lists.
 
 Both are shortcuts for speed (issue 11 asks for a prose-edit rebuild no slower than the bare
 template's), so each test checks that the shortcut gives what the long way gives, and that it
@@ -7,10 +8,15 @@ does not hide a page or an entry that changed.
 
 from __future__ import annotations
 
+import copy
+import io
 import json
 import os
+import pickle
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -95,3 +101,198 @@ def test_a_changed_bib_file_is_not_answered_from_the_old_copy(
     two = "@book{two, author={Baker, Bo}, title={Two}, year={2002}, publisher={P}}\n"
     bib.write_text(bib.read_text() + two)
     assert set(myst.read_bibliography.__wrapped__((bib,)).labels) == {"one", "two"}
+
+
+# --- Sphinx's numbering and sphinxcontrib-bibtex's reference lists, on a small project ---------
+
+NUMBERING = Path(__file__).resolve().parent / "fixtures" / "numbering"
+
+
+def sphinx_build(project: Path, fresh: bool = False) -> Any:
+    """Build ``project`` with Sphinx in this process; the application (and its environment)."""
+    from sphinx.application import Sphinx
+
+    app = Sphinx(
+        str(project),
+        str(project),
+        str(project / "_build" / "html"),
+        str(project / "_build" / "doctrees"),
+        "html",
+        status=None,
+        warning=io.StringIO(),
+        freshenv=fresh,
+    )
+    app.build()
+    return app
+
+
+def numbers_from_whole_doctrees(env: Any) -> dict[str, Any]:
+    """The figure numbers Sphinx's collector gives when it reads every whole doctree."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    assert "get_doctree" not in env.__dict__  # the outlines were put away after numbering
+    TocTreeCollector().assign_figure_numbers(env)
+    return copy.deepcopy(env.toc_fignumbers)
+
+
+@pytest.fixture
+def numbering_project(tmp_path: Path) -> Path:
+    project = tmp_path / "numbering"
+    shutil.copytree(NUMBERING, project)
+    return project
+
+
+def test_numbers_from_outlines_equal_numbers_from_whole_doctrees(numbering_project: Path) -> None:
+    env = sphinx_build(numbering_project, fresh=True).env
+    from_outlines = copy.deepcopy(env.toc_fignumbers)
+    assert from_outlines == numbers_from_whole_doctrees(env)
+    kinds = {kind for numbers in from_outlines.values() for kind in numbers}
+    assert {"figure", "table", "code-block", "exercise"} <= kinds  # every kind the walk numbers
+    assert from_outlines["two"]["figure"]["fig-two"] == (3,)  # counted across pages, in order
+    assert from_outlines["two"]["exercise"]["ex-two"] == (2,)
+
+
+def test_an_outline_is_small_and_does_not_carry_its_page(numbering_project: Path) -> None:
+    env = sphinx_build(numbering_project, fresh=True).env
+    pages = env.pmcj_outlines["pages"]
+    assert set(pages) == {"index", "one", "two"}
+    for docname, (_, outline) in pages.items():
+        doctree = (numbering_project / "_build" / "doctrees" / f"{docname}.doctree").read_bytes()
+        assert len(pickle.dumps(outline)) < len(doctree)
+        assert all(getattr(node, "_document", None) is None for node in outline.findall())
+    one = pages["one"][1]
+    assert "A page with one of each numbered kind" not in one.astext()  # prose is left out
+    assert "Captioned code" in one.astext()  # what is numbered is kept whole
+
+
+def test_a_page_changed_since_is_outlined_again(numbering_project: Path) -> None:
+    sphinx_build(numbering_project, fresh=True)
+    one = numbering_project / "one.rst"
+    text = one.read_text(encoding="utf-8")
+    added = ".. figure:: missing.png\n   :name: fig-added\n\n   An added figure.\n\n"
+    one.write_text(text.replace(".. figure::", added + ".. figure::", 1), encoding="utf-8")
+    env = sphinx_build(numbering_project).env  # an incremental build: only one.rst is read
+    from_outlines = copy.deepcopy(env.toc_fignumbers)
+    assert from_outlines["one"]["figure"]["fig-added"] == (1,)
+    assert from_outlines["two"]["figure"]["fig-two"] == (4,)  # the unchanged page moved on
+    assert from_outlines == numbers_from_whole_doctrees(env)
+
+
+def citations(env: Any) -> list[tuple[str, str, str, str]]:
+    domain = env.get_domain("cite")
+    return [
+        (c.citation_id, c.key, c.formatted_entry.label, c.formatted_entry.text.render_as("text"))
+        for c in domain.citations
+    ]
+
+
+def test_remembered_reference_lists_equal_freshly_formatted_ones(numbering_project: Path) -> None:
+    from pmcj.sphinxext.reference_lists import REMEMBERED
+
+    env = sphinx_build(numbering_project, fresh=True).env
+    domain = env.get_domain("cite")
+    remembered = env.__dict__[REMEMBERED]["lists"]
+    assert len(remembered) == 2  # one list per page's bibliography
+    domain.env_updated()  # answered from the remembered lists
+    again = citations(env)
+    env.__dict__[REMEMBERED]["lists"].clear()
+    domain.env_updated()  # formatted afresh
+    fresh = citations(env)
+    assert again == fresh
+    assert {key for _, key, _, _ in fresh} == {"able2001", "baker2002"}
+    assert any("Über Second Book" in text for *_, text in fresh)  # the LaTeX was decoded
+
+
+def test_a_reference_list_is_formatted_again_when_its_citations_or_the_bib_change(
+    numbering_project: Path,
+) -> None:
+    from pmcj.sphinxext.reference_lists import REMEMBERED
+
+    sphinx_build(numbering_project, fresh=True)
+    two = numbering_project / "two.rst"
+    two.write_text(two.read_text().replace("Do something else.", ":cite:t:`able2001`."))
+    env = sphinx_build(numbering_project).env
+    keys = {key for _, key, _, _ in citations(env) if key == "able2001"}
+    assert keys == {"able2001"}
+    listed = [key[3] for key in env.__dict__[REMEMBERED]["lists"]]
+    assert sorted(listed) == [("able2001",), ("able2001", "baker2002")]  # old list dropped
+    bib = numbering_project / "refs.bib"
+    bib.write_text(bib.read_text().replace("The First Book", "The First Book, Revised"))
+    env = sphinx_build(numbering_project).env
+    assert any("Revised" in text for *_, text in citations(env))
+
+
+def test_an_outline_is_made_again_when_its_doctree_file_changed(tmp_path: Path) -> None:
+    from docutils import nodes
+
+    from pmcj.sphinxext.outlines import outline_reader
+
+    env = SimpleNamespace(doctreedir=str(tmp_path), domains={})
+    reads: list[str] = []
+
+    def read_doctree(docname: str) -> Any:
+        reads.append(docname)
+        doctree = nodes.Element()
+        doctree += nodes.section(ids=[f"s{len(reads)}"])
+        return doctree
+
+    (tmp_path / "page.doctree").write_bytes(b"first")
+    outline = outline_reader(env, read_doctree)  # type: ignore[arg-type]
+    assert outline("page").children[0]["ids"] == ["s1"]
+    assert outline("page").children[0]["ids"] == ["s1"] and reads == ["page"]  # remembered
+    (tmp_path / "page.doctree").write_bytes(b"written again")
+    assert outline("page").children[0]["ids"] == ["s2"]
+
+
+# --- the downloads written beside Sphinx, and the notebooks' lexer -------------------------------
+
+
+def test_the_downloads_job_gives_the_size_its_process_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmcj.sphinxext import downloads
+
+    def write(outdir: Path, **_: Any) -> int:
+        (outdir / "pack.zip").write_bytes(b"x" * 1234)
+        return 1234
+
+    monkeypatch.setattr(downloads, "write_downloads", write)
+    job = downloads.DownloadsJob({"outdir": tmp_path})
+    assert job.wait() == 1234 and job.wait() == 1234  # waiting twice is harmless
+    assert (tmp_path / "pack.zip").stat().st_size == 1234
+
+
+def test_a_failure_writing_the_downloads_stops_the_build_with_its_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sphinx.errors import ExtensionError
+
+    from pmcj.sphinxext import downloads
+
+    def fail(**_: Any) -> int:
+        raise FileNotFoundError("data/segments.csv is missing")
+
+    monkeypatch.setattr(downloads, "write_downloads", fail)
+    job = downloads.DownloadsJob({})
+    with pytest.raises(ExtensionError, match="student pack") as stopped:
+        job.wait()
+    assert "data/segments.csv is missing" in str(stopped.value)
+    assert "Traceback" in str(stopped.value)  # with the file and line it failed at
+
+
+def test_the_notebooks_lexer_given_by_class_highlights_as_the_one_found_by_name() -> None:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from sphinx.highlighting import PygmentsBridge, lexer_classes
+
+    from pmcj.sphinxext.lexers import setup_lexers
+
+    added: dict[str, Any] = {}
+    setup_lexers(SimpleNamespace(add_lexer=added.__setitem__))  # type: ignore[arg-type]
+    assert set(added) == {"ipython3"}
+    code = "%matplotlib inline\ncounts = segments.groupby('role').size()  # a comment\n!ls data\n"
+    by_name = highlight(code, get_lexer_by_name("ipython3"), HtmlFormatter())
+    assert highlight(code, added["ipython3"](), HtmlFormatter()) == by_name
+    lexer_classes["ipython3"] = added["ipython3"]  # as app.add_lexer does, for Sphinx's bridge
+    assert PygmentsBridge("html").highlight_block(code, "ipython3").count("<span") > 10

@@ -108,7 +108,6 @@ def page_with_link(launch: object) -> str:
         srcdir=str(ROOT),
         config=SimpleNamespace(pmcj_edition="student"),
         pmcj_launch=launch,
-        pmcj_pack_size=None,
     )
     context = {"body": "<h1>7. Values</h1><p>Text</p>", "pathto": lambda path, _: "../" + path}
     link_notebook(app, "chapters/07-values-core-conditions", "page.html", context, object())

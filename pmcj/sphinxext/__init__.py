@@ -22,8 +22,11 @@ from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
 from pmcj.sphinxext.exercises import setup_exercises
+from pmcj.sphinxext.lexers import setup_lexers
+from pmcj.sphinxext.outlines import setup_outlines
 from pmcj.sphinxext.performance import setup_performance
 from pmcj.sphinxext.printing import setup_printing
+from pmcj.sphinxext.reference_lists import setup_reference_lists
 from pmcj.sphinxext.teaching import setup_teaching
 from pmcj.sphinxext.toc import setup_toc
 from pmcj.sphinxext.written import setup_written
@@ -102,9 +105,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_editions(app)
     setup_exercises(app)
+    setup_lexers(app)
+    setup_outlines(app)
     setup_performance(app)
     setup_teaching(app)
     setup_printing(app)
+    setup_reference_lists(app)
     setup_toc(app)
     setup_written(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
