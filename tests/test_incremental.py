@@ -13,6 +13,7 @@ import io
 import json
 import os
 import pickle
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -296,3 +297,16 @@ def test_the_notebooks_lexer_given_by_class_highlights_as_the_one_found_by_name(
     assert highlight(code, added["ipython3"](), HtmlFormatter()) == by_name
     lexer_classes["ipython3"] = added["ipython3"]  # as app.add_lexer does, for Sphinx's bridge
     assert PygmentsBridge("html").highlight_block(code, "ipython3").count("<span") > 10
+
+
+def test_registered_exercises_are_saved_without_their_pages(numbering_project: Path) -> None:
+    env = sphinx_build(numbering_project, fresh=True).env
+    assert {"ex-one", "ex-two", "sol-two"} <= set(env.sphinx_exercise_registry)
+    saved = (numbering_project / "_build" / "doctrees" / "environment.pickle").read_bytes()
+    assert b"The first exercise" in saved  # the registered exercise's title
+    assert b"A page with one of each numbered kind" not in saved  # but not its page's prose
+    one = numbering_project / "one.rst"  # rebuild page one alone: its solution names exercise 2
+    one.write_text(one.read_text().replace("A page with", "A page, edited, with"))
+    sphinx_build(numbering_project)
+    page = (numbering_project / "_build" / "html" / "one.html").read_text(encoding="utf-8")
+    assert re.search(r'href="two.html#ex-two"> Exercise 2 \(The second exercise\)</a>', page)

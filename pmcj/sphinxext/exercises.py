@@ -108,7 +108,32 @@ def number_per_chapter(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     return []
 
 
+def detach_registered_exercises(app: Sphinx, env: BuildEnvironment) -> None:
+    """Keep sphinx-exercise's registry from saving every page with exercises in the environment.
+
+    sphinx-exercise remembers each exercise's node (``env.sphinx_exercise_registry``) for the
+    solutions' titles and links. Every text node inside still points at the page it was read
+    from, so pickling the environment pickled those whole pages too: 1.08 MB of the 2 MB
+    environment, written after every build and read before the next, a one-line prose edit's
+    included (profiled on 2026-11-30). Only the nodes' own text, attributes and numbers are read
+    from the registry later (pages are written from doctrees read back from disk, never from
+    these nodes), so once every page is read each node is cut loose from its page.
+    """
+    registry = getattr(env, "sphinx_exercise_registry", None)
+    if not isinstance(registry, dict):
+        return
+    for entry in registry.values():
+        node = entry.get("node") if isinstance(entry, dict) else None
+        if node is None:
+            continue
+        if node.parent is not None:  # a solution is registered in place, inside its page
+            node = entry["node"] = node.deepcopy()
+        for part in node.findall():
+            part._document = None  # type: ignore[union-attr]
+
+
 def setup_exercises(app: Sphinx) -> None:
     """Connect around Sphinx's own numbering (its collector listens at the default 500)."""
     app.connect("env-get-updated", restore_sphinx_numbers, priority=400)
     app.connect("env-get-updated", number_per_chapter, priority=600)
+    app.connect("env-updated", detach_registered_exercises, priority=950)  # before it is pickled

@@ -9,7 +9,7 @@ rebuild no slower than the bare template's).
 
 The walk only looks at sections, toctrees and numbered ("enumerable") nodes. This module keeps,
 for each page, an outline holding just those: the sections and toctrees with their attributes,
-each enumerable node whole (its caption or title decides whether it is numbered), and every
+each enumerable node with its caption or title (which decide whether it is numbered), and every
 element on the way down to one of them. While the collector numbers, ``env.get_doctree`` answers
 from the outlines; Sphinx's own code does the numbering, so the numbers are Sphinx's.
 
@@ -51,25 +51,53 @@ def detach(node: nodes.Node) -> None:
         part._document = None  # type: ignore[union-attr]
 
 
-def outline_children(env: BuildEnvironment, parent: nodes.Element) -> list[nodes.Element]:
-    """The outline of a node's children: only what the numbering walk can reach and use."""
+def outline_children(
+    env: BuildEnvironment, parent: nodes.Element, titles: bool = False
+) -> list[nodes.Element]:
+    """The outline of a node's children: only what the numbering walk can reach and use (and,
+    with ``titles``, the captions and titles that name a numbered node)."""
     kept: list[nodes.Element] = []
     for child in parent.children:
         if not isinstance(child, nodes.Element):
             continue
-        if figure_type(env, child):
-            whole = child.deepcopy()  # the walk reads its caption and walks what it holds
+        if titles and isinstance(child, (nodes.caption, nodes.title)):
+            whole = child.deepcopy()
             detach(whole)
             kept.append(whole)
+            continue
+        if figure_type(env, child):
+            kept.append(enumerable_outline(env, child))
             continue
         below = outline_children(env, child)
         if below or isinstance(child, (nodes.section, addnodes.toctree)):
             copy = child.copy()
-            copy._document = None  # type: ignore[assignment]
+            copy._document = None  # type: ignore[assignment]  # copy() keeps the page's document
             copy.rawsource = ""
             copy.extend(below)
             kept.append(copy)
     return kept
+
+
+def enumerable_outline(env: BuildEnvironment, node: nodes.Element) -> nodes.Element:
+    """A numbered node with its caption or title (which decide whether it is numbered) and the
+    outline of the rest of what it holds (a figure inside an exercise is numbered too).
+
+    A node whose kind finds its title with a function of its own (``add_enumerable_node``'s
+    ``title_getter``), or whose kind the shortened copy no longer shows, is kept whole.
+    """
+    std = env.domains.get("std")
+    _, title_getter = getattr(std, "enumerable_nodes", {}).get(node.__class__, (None, None))
+    if title_getter is None:
+        outline = node.copy()
+        outline.rawsource = ""
+        outline.extend(outline_children(env, node, titles=True))
+        if figure_type(env, outline) == figure_type(env, node):
+            detach(outline)
+            return outline
+    # Its kind is decided by more than its title (captioned code needs its literal block).
+    whole = node.deepcopy()
+    detach(whole)
+    return whole
 
 
 def make_outline(env: BuildEnvironment, doctree: nodes.Element) -> nodes.Element:
