@@ -310,3 +310,81 @@ def test_registered_exercises_are_saved_without_their_pages(numbering_project: P
     sphinx_build(numbering_project)
     page = (numbering_project / "_build" / "html" / "one.html").read_text(encoding="utf-8")
     assert re.search(r'href="two.html#ex-two"> Exercise 2 \(The second exercise\)</a>', page)
+
+
+# --- the joined style sheet's memo ----------------------------------------------------------------
+
+PAGE = (
+    '<html><head>\n<link rel="stylesheet" type="text/css" href="_static/a.css" />\n'
+    '<link rel="stylesheet" type="text/css" href="_static/b.css" />\n'
+    '<script src="_static/s.js"></script></head>'
+    '<body><p class="{cls}">x</p></body></html>'
+)
+
+
+def small_site(tmp_path: Path, cls: str = "used") -> Path:
+    out = tmp_path / "html"
+    (out / "_static" / "pmcj").mkdir(parents=True, exist_ok=True)
+    (out / "_static" / "a.css").write_text(".used{color:red}.unused{color:blue}.later{top:0}")
+    (out / "_static" / "b.css").write_text(".made-{left:0}.made-by-script{left:1px}")
+    (out / "_static" / "s.js").write_text("el.classList.add('made-' + kind)")
+    (out / "index.html").write_text(PAGE.format(cls=cls))
+    return out
+
+
+def test_names_read_through_the_memo_equal_a_fresh_reading(tmp_path: Path) -> None:
+    from pmcj.sphinxext.performance import names_in_use
+    from pmcj.sphinxext.style_memo import StyleMemo
+
+    out = small_site(tmp_path)
+    memo = StyleMemo(tmp_path / "doctrees")
+    assert names_in_use(out, memo) == names_in_use(out)
+    memo.save(set())
+    again = StyleMemo(tmp_path / "doctrees")
+    page = out / "index.html"
+    page.write_text(PAGE.format(cls="used later"))  # a page written since uses a new class
+    names, prefixes = names_in_use(out, again)
+    assert "later" in names and (names, prefixes) == names_in_use(out)
+    assert "made-" in prefixes  # a script's class prefix
+
+
+def test_an_unchanged_joined_sheet_is_not_trimmed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmcj.sphinxext import performance
+    from pmcj.sphinxext.style_memo import StyleMemo
+
+    out = small_site(tmp_path)
+    page = out / "index.html"
+
+    def join(memo: StyleMemo) -> str:
+        text = page.read_text()
+        return performance.bundle_page_styles(page, text, out, {}, None, memo)
+
+    memo = StyleMemo(tmp_path / "doctrees")
+    first = join(memo)
+    (sheet,) = (out / performance.BUNDLE_DIR).glob("styles-*.css")
+    assert ".unused" not in sheet.read_text() and ".used{color:red}" in sheet.read_text()
+    memo.save({sheet.name})
+
+    def no_trimming(*_: Any) -> str:
+        raise AssertionError("trimmed again")
+
+    monkeypatch.setattr(performance, "trim_css", no_trimming)
+    assert join(StyleMemo(tmp_path / "doctrees")) == first  # same sheets, same names: reused
+    page.write_text(PAGE.format(cls="used later"))
+    with pytest.raises(AssertionError, match="trimmed again"):
+        join(StyleMemo(tmp_path / "doctrees"))  # a new class in use: trimmed afresh
+
+
+def test_a_damaged_style_memo_is_read_afresh(tmp_path: Path) -> None:
+    from pmcj.sphinxext.performance import names_in_use
+    from pmcj.sphinxext.style_memo import MEMO, StyleMemo
+
+    out = small_site(tmp_path)
+    (tmp_path / "doctrees").mkdir()
+    (tmp_path / "doctrees" / MEMO).write_text('{"version": 1, "files": [')
+    assert names_in_use(out, StyleMemo(tmp_path / "doctrees")) == names_in_use(out)
+    stale = {"version": 1, "files": {str(out / "index.html"): [0, 0, {"names": ["x"]}]}}
+    (tmp_path / "doctrees" / MEMO).write_text(json.dumps(stale))  # another file's stamp
+    assert names_in_use(out, StyleMemo(tmp_path / "doctrees")) == names_in_use(out)

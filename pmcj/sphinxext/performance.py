@@ -34,6 +34,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,6 +43,7 @@ from urllib.parse import quote
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 
+from pmcj.sphinxext.style_memo import StyleMemo
 from pmcj.sphinxext.written import fresh_pages, site_pages
 
 SEARCH_ONLY = ("searchindex.js", "searchtools.js", "language_data.js")
@@ -207,7 +209,26 @@ SCRIPT_SOURCE = re.compile(r'<script[^>]*\ssrc="([^"?#]+)[^"]*"')
 OWN_STYLES = "/_static/pmcj/"  # the book's own style sheets, written for this site: never trimmed
 
 
-def names_in_use(outdir: Path) -> tuple[set[str], tuple[str, ...]]:
+def page_words(text: str) -> dict[str, list[str]]:
+    """The class names and inline-script words of a page, and the local scripts it loads."""
+    names: set[str] = set()
+    for value in CLASS_ATTRIBUTE.findall(text):
+        names.update(value.split())
+    for script in INLINE_SCRIPT.findall(text):
+        names.update(TOKEN.findall(script))
+    sources = [source for source in SCRIPT_SOURCE.findall(text) if is_local(source)]
+    return {"names": sorted(names), "scripts": sources}
+
+
+def script_words(text: str) -> list[str]:
+    return sorted(set(TOKEN.findall(text)))
+
+
+def read_text(path: Path, parse: Callable[[str], Any]) -> Any:
+    return parse(path.read_text(encoding="utf-8", errors="ignore"))
+
+
+def names_in_use(outdir: Path, memo: StyleMemo | None = None) -> tuple[set[str], tuple[str, ...]]:
     """Classes in the pages, words in the scripts they load, and script words that are prefixes.
 
     A script that builds a class name (``"bs-tooltip-" + placement``) leaves the prefix as a
@@ -215,23 +236,20 @@ def names_in_use(outdir: Path) -> tuple[set[str], tuple[str, ...]]:
     page loads count: the theme's unused Font Awesome script alone holds 16,000 words, which kept
     1,900 icon rules alive. The vega libraries, which pmcj-charts.js fetches later, are left out
     too: they style their own elements, and only the book's own sheets (kept whole) style charts.
+    With a ``memo``, a file unchanged since the last build is not read again.
     """
+    read = memo.read if memo is not None else read_text
     names: set[str] = set()
     scripts: set[Path] = set()
     for page in outdir.rglob("*.html"):
         if "_static" in page.parts:
             continue
-        text = page.read_text(encoding="utf-8")
-        for value in CLASS_ATTRIBUTE.findall(text):
-            names.update(value.split())
-        for script in INLINE_SCRIPT.findall(text):
-            names.update(TOKEN.findall(script))
-        for source in SCRIPT_SOURCE.findall(text):
-            if is_local(source):
-                scripts.add((page.parent / source).resolve())
+        words = read(page, page_words)
+        names.update(words["names"])
+        scripts.update((page.parent / source).resolve() for source in words["scripts"])
     for script in sorted(scripts):
         if script.is_file():
-            names.update(TOKEN.findall(script.read_text(encoding="utf-8", errors="ignore")))
+            names.update(read(script, script_words))
     prefixes = tuple(sorted(name for name in names if name.endswith("-") and len(name) > 3))
     return names, prefixes
 
@@ -380,8 +398,13 @@ def bundle_page_styles(
     outdir: Path,
     made: dict[tuple, str],
     used: LazyNames | tuple[set[str], tuple[str, ...]] | None = None,
+    memo: StyleMemo | None = None,
 ) -> str:
-    """Replace a page's local style sheet links with one link to their joined, trimmed copy."""
+    """Replace a page's local style sheet links with one link to their joined, trimmed copy.
+
+    With a ``memo``, a joined sheet made from the same sheets and names as one already written
+    is linked again without being trimmed again (:mod:`pmcj.sphinxext.style_memo`).
+    """
     head_end = text.find("</head>")
     links = [m for m in STYLESHEET.finditer(text, 0, head_end)]
     hrefs = [m.group("a") or m.group("b") for m in links]
@@ -396,20 +419,26 @@ def bundle_page_styles(
             names, prefixes = used.get()
         else:
             names, prefixes = used if used is not None else names_in_use(outdir)
-        css = "\n".join(
-            css_text(f, outdir)
-            if OWN_STYLES in f.as_posix()
-            else trim_css(css_text(f, outdir), names, prefixes)
-            for f in files
-        )
+        texts = [css_text(f, outdir) for f in files]
         fontawesome = outdir / "_static" / "scripts" / "fontawesome.js"
-        if fontawesome.is_file():
-            css = draw_icons_without_font(css, glyph_paths(fontawesome))
-        digest = hashlib.sha256(css.encode()).hexdigest()[:12]
-        name = f"{BUNDLE_PREFIX}{digest}.css"
-        target = outdir / BUNDLE_DIR / name
-        if not target.exists():
-            target.write_text(css, encoding="utf-8")
+        shapes = fontawesome.read_bytes() if fontawesome.is_file() else b""
+        digest = hashlib.sha256(
+            json.dumps([texts, sorted(names), prefixes]).encode() + hashlib.sha256(shapes).digest()
+        ).hexdigest()
+        name = memo.bundle(digest) if memo is not None else None
+        if name is None or not (outdir / BUNDLE_DIR / name).is_file():
+            css = "\n".join(
+                text if OWN_STYLES in f.as_posix() else trim_css(text, names, prefixes)
+                for f, text in zip(files, texts, strict=True)
+            )
+            if shapes:
+                css = draw_icons_without_font(css, glyph_paths(fontawesome))
+            name = f"{BUNDLE_PREFIX}{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+            target = outdir / BUNDLE_DIR / name
+            if not target.exists():
+                target.write_text(css, encoding="utf-8")
+            if memo is not None:
+                memo.remember_bundle(digest, name)
         made[key] = name
     href = os.path.relpath(outdir / BUNDLE_DIR / made[key], page.parent).replace(os.sep, "/")
     tag = f'    <link rel="stylesheet" type="text/css" href="{href}" />\n'
@@ -447,31 +476,48 @@ def bundle_all_styles(app: Sphinx, exception: Exception | None) -> None:
     (outdir / BUNDLE_DIR).mkdir(parents=True, exist_ok=True)
     made: dict[tuple, str] = {}
     bundles: set[str] = set()
-    used = LazyNames(outdir)
+    memo = StyleMemo(Path(app.doctreedir))
+    used = LazyNames(outdir, memo)
     fresh = set(fresh_pages(app))
     for page in site_pages(outdir):
+        if page not in fresh:  # finished before: its link is read, not the whole page parsed
+            bundles.update(linked_bundles(page))
+            continue
         text = page.read_text(encoding="utf-8")
-        new = text
-        if page in fresh:
-            new = inline_options(page, bundle_page_styles(page, text, outdir, made, used))
-            if new != text:
-                page.write_text(new, encoding="utf-8")
+        new = inline_options(page, bundle_page_styles(page, text, outdir, made, used, memo))
+        if new != text:
+            page.write_text(new, encoding="utf-8")
         bundles.update(re.findall(rf"{BUNDLE_PREFIX}[0-9a-f]{{12}}\.css", new))
     for old in (outdir / BUNDLE_DIR).glob(f"{BUNDLE_PREFIX}*.css"):
         if old.name not in bundles:
             old.unlink()
+    if made:
+        memo.save(bundles)
+
+
+def linked_bundles(page: Path) -> list[str]:
+    """The joined sheets a page links, read from its head only."""
+    head = ""
+    with page.open(encoding="utf-8") as handle:
+        while "</head>" not in head:
+            chunk = handle.read(16384)
+            if not chunk:
+                break
+            head += chunk
+    return re.findall(rf"{BUNDLE_PREFIX}[0-9a-f]{{12}}\.css", head.split("</head>")[0])
 
 
 class LazyNames:
     """``names_in_use(outdir)``, read only if a page needs its style sheets joined."""
 
-    def __init__(self, outdir: Path) -> None:
+    def __init__(self, outdir: Path, memo: StyleMemo | None = None) -> None:
         self.outdir = outdir
+        self.memo = memo
         self._value: tuple[set[str], tuple[str, ...]] | None = None
 
     def get(self) -> tuple[set[str], tuple[str, ...]]:
         if self._value is None:
-            self._value = names_in_use(self.outdir)
+            self._value = names_in_use(self.outdir, self.memo)
         return self._value
 
 
