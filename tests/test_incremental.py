@@ -388,3 +388,17 @@ def test_a_damaged_style_memo_is_read_afresh(tmp_path: Path) -> None:
     stale = {"version": 1, "files": {str(out / "index.html"): [0, 0, {"names": ["x"]}]}}
     (tmp_path / "doctrees" / MEMO).write_text(json.dumps(stale))  # another file's stamp
     assert names_in_use(out, StyleMemo(tmp_path / "doctrees")) == names_in_use(out)
+
+
+def test_the_search_index_stems_with_the_c_stemmer_as_the_python_one_would() -> None:
+    """PyStemmer makes Sphinx's indexing quicker; it must not change a single stem."""
+    import snowballstemmer
+    from snowballstemmer.porter_stemmer import PorterStemmer
+
+    stemmer = snowballstemmer.stemmer("porter")
+    assert type(stemmer).__module__ == "Stemmer", "PyStemmer is not installed: make venv"
+    text = " ".join(page.read_text(encoding="utf-8") for page in (ROOT / "chapters").glob("*.md"))
+    words = sorted({word.lower() for word in re.findall(r"[A-Za-z][A-Za-z'-]+", text)})
+    assert len(words) > 2000
+    python = PorterStemmer()
+    assert [stemmer.stemWord(w) for w in words] == [python.stemWord(w) for w in words]
