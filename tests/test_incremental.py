@@ -402,3 +402,19 @@ def test_the_search_index_stems_with_the_c_stemmer_as_the_python_one_would() -> 
     assert len(words) > 2000
     python = PorterStemmer()
     assert [stemmer.stemWord(w) for w in words] == [python.stemWord(w) for w in words]
+
+
+def test_without_a_safe_fork_the_downloads_are_written_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmcj.sphinxext import downloads
+
+    def write(outdir: Path, **_: Any) -> int:
+        (outdir / "pack.zip").write_bytes(b"x" * 10)
+        return 10
+
+    monkeypatch.setattr(downloads, "write_downloads", write)
+    monkeypatch.setattr(downloads.sys, "platform", "win32")
+    job = downloads.DownloadsJob({"outdir": tmp_path})
+    assert job.process is None and (tmp_path / "pack.zip").exists()  # written before it returns
+    assert job.wait() == 10

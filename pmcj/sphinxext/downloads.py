@@ -180,7 +180,10 @@ class DownloadsJob:
         self.error: str | None = None
         self.process: Any = None
         if not sys.platform.startswith("linux"):
-            self.finish_with(("size", write_downloads(**job)))
+            try:
+                self.finish_with(("size", write_downloads(**job)))
+            except Exception:  # noqa: BLE001 (reported by wait(), as from the forked process)
+                self.finish_with(("error", traceback.format_exc()))
             return
         import multiprocessing
 
