@@ -29,6 +29,7 @@ from pmcj.notebooks import (
     glue_values,
     strip_markdown,
 )
+from pmcj.pack import package_files
 from pmcj.pages import notebook_paths
 from pmcj.paths import ROOT
 from tests.build_support import built_html, built_instructor_html, built_pack
@@ -363,3 +364,10 @@ def test_imports_run_one_way_the_pack_never_loads_the_build_driver() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", f"the pack imports {result.stdout.strip()}"
+
+
+def test_the_pack_follows_imports_to_every_module_the_setup_cell_needs() -> None:
+    """The pack copies the ``pmcj`` modules its notebooks import, and the modules those import:
+    the setup cell enables the chart renderer, which needs the PNG re-encoder beside it."""
+    files = package_files([SETUP_CELL])
+    assert {"pmcj/environment.py", "pmcj/offline_charts.py", "pmcj/png.py"} <= set(files), files

@@ -2,10 +2,10 @@
 classic Notebook, and a renderer that never breaks a cell for the picture's sake.
 
 The renderer's fallbacks (vl-convert missing, vl-convert failing) are tested with stand-ins for
-the package; the pictures with the real vl-convert the book's build uses, and with small PNGs
-made here row filter by row filter, read back by a decoder of this file's own, so that the
-lossless re-encoding is not checked only against itself. The tests marked ``build`` read the
-student pack ``make test`` built: every saved chart carries its picture, at the chart's size.
+the package; the pictures with the real vl-convert the book's build uses, read back by the tests'
+own PNG reader (``tests/png_support.py``; the re-encoder itself, ``pmcj.png``, is tested in
+``tests/test_png.py``). The tests marked ``build`` read the student pack ``make test`` built:
+every saved chart carries its picture, at the chart's size, and the pack carries the re-encoder.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import struct
 import sys
 import types
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +31,9 @@ from pmcj.offline_charts import (
     mimebundle,
     offline_output,
     saved_picture,
-    smaller_png,
 )
 from tests.build_support import built_pack
+from tests.png_support import read_png
 
 SPEC: dict[str, Any] = {
     "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
@@ -46,101 +45,6 @@ SPEC: dict[str, Any] = {
         "y": {"field": "role", "type": "nominal"},
     },
 }
-
-
-# --- a PNG reader of the test's own ----------------------------------------------------------
-
-
-def paeth(a: int, b: int, c: int) -> int:
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    return a if pa <= pb and pa <= pc else b if pb <= pc else c
-
-
-def read_png(png: bytes) -> tuple[int, list[list[tuple[int, ...]]]]:
-    """(colour type, rows of RGBA pixels) of an 8-bit PNG, every filter undone byte by byte."""
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    chunks: dict[bytes, bytes] = {}
-    position = 8
-    while position < len(png):
-        (length,) = struct.unpack(">I", png[position : position + 4])
-        kind = png[position + 4 : position + 8]
-        body = png[position + 8 : position + 8 + length]
-        assert zlib.crc32(kind + body) == struct.unpack(">I", png[position + 8 + length :][:4])[0]
-        chunks[kind] = chunks.get(kind, b"") + body
-        position += 12 + length
-    width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
-    assert depth == 8
-    channels = {2: 3, 3: 1, 6: 4}[colour]
-    raw = zlib.decompress(chunks[b"IDAT"])
-    stride = width * channels
-    previous = [0] * stride
-    rows = []
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], list(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
-        for x in range(stride):
-            a = line[x - channels] if x >= channels else 0
-            b = previous[x]
-            c = previous[x - channels] if x >= channels else 0
-            line[x] = (line[x] + [0, a, b, (a + b) // 2, paeth(a, b, c)][kind]) % 256
-        previous = line
-        pixels = [tuple(line[i : i + channels]) for i in range(0, stride, channels)]
-        if colour == 3:
-            palette = chunks[b"PLTE"]
-            alpha = chunks.get(b"tRNS", b"")
-            pixels = [
-                (*palette[3 * i : 3 * i + 3], alpha[i] if i < len(alpha) else 255)
-                for (i,) in pixels
-            ]
-        elif colour == 2:
-            pixels = [(*p, 255) for p in pixels]
-        rows.append(pixels)
-    return colour, rows
-
-
-def make_png(rows: list[list[tuple[int, int, int, int]]], filters: list[int]) -> bytes:
-    """An RGBA PNG of ``rows``, each filtered as ``filters`` says (as vl-convert does: Sub)."""
-    width = len(rows[0])
-    body = b""
-    previous = [0] * (width * 4)
-    for row, kind in zip(rows, filters, strict=True):
-        line = [value for pixel in row for value in pixel]
-        out = []
-        for x, value in enumerate(line):
-            a = line[x - 4] if x >= 4 else 0
-            b = previous[x]
-            c = previous[x - 4] if x >= 4 else 0
-            out.append((value - [0, a, b, (a + b) // 2, paeth(a, b, c)][kind]) % 256)
-        body += bytes([kind, *out])
-        previous = line
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, len(rows), 8, 6, 0, 0, 0)
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            chunk(b"IHDR", header),
-            chunk(b"IDAT", zlib.compress(body, 1)),
-            chunk(b"IEND", b""),
-        ]
-    )
-
-
-def picture_rows(width: int, height: int, colours: int, alpha: int = 255) -> list[list[tuple]]:
-    """Rows of pixels with ``colours`` colours at most (one per pixel, if there are enough)."""
-    import random
-
-    pick = random.Random(7)
-    table = [(k % 256, (k * 7) % 256, 255 - k // 2 % 256, alpha) for k in range(colours)]
-    rows = []
-    for _ in range(height):
-        # colours scattered at random, so that rows compress poorly, as anti-aliased text does
-        rows.append([table[pick.randrange(colours)] for _ in range(width)])
-    return rows
 
 
 # --- the renderer's fallbacks ----------------------------------------------------------------
@@ -257,6 +161,19 @@ def test_saved_charts_are_relabelled_and_given_a_picture_remembered_on_disk(
     assert table["data"] == {"text/plain": "a table"}
 
 
+def test_a_change_to_the_png_re_encoder_draws_the_remembered_pictures_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pictures are remembered by a hash of the chart and of the code that made them, which
+    lives in two modules: a change to ``pmcj/png.py`` alone must not reuse stale pictures."""
+    recipe = offline_charts.picture_recipe.__wrapped__  # not the cached answer
+    before = recipe()
+    changed = tmp_path / "png.py"
+    changed.write_bytes(Path(offline_charts.codec.__file__).read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(offline_charts.codec, "__file__", str(changed))
+    assert recipe() != before
+
+
 def test_a_chart_the_build_cannot_draw_stops_it_with_one_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -270,44 +187,6 @@ def test_a_chart_the_build_cannot_draw_stops_it_with_one_sentence(
     assert message.startswith("vl-convert-python could not draw the chart 'Broken'"), message
     assert "\n" not in message, message
     assert not list(tmp_path.glob("*")), "a failed picture left a file behind"
-
-
-# --- smaller pictures, pixel for pixel --------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("colours", "alpha", "expected"),
-    [(40, 255, 3), (40, 128, 3), (480, 255, 2), (480, 128, 6)],
-    ids=["few colours", "few translucent colours", "many colours", "many translucent colours"],
-)
-def test_smaller_pngs_keep_every_pixel(colours: int, alpha: int, expected: int) -> None:
-    rows = picture_rows(40, 12, colours, alpha)
-    for filters in ([1] * 12, [0, 2] * 6, [1, 2, 0] * 4):
-        png = make_png(rows, filters)
-        smaller = smaller_png(png)
-        colour, back = read_png(smaller)
-        assert back == rows, f"pixels changed (filters {filters[:3]})"
-        assert colour == expected
-        assert len(smaller) < len(png)
-
-
-def test_a_png_unlike_vl_converts_is_only_compressed_again() -> None:
-    rows = picture_rows(30, 6, 40)
-    png = make_png(rows, [4] * 6)  # Paeth rows, which the fast path does not undo
-    smaller = smaller_png(png)
-    colour, back = read_png(smaller)
-    assert colour == 6 and back == rows
-    assert len(smaller) <= len(png)
-    assert smaller_png(b"not a picture") == b"not a picture"
-
-
-def test_vl_converts_own_pictures_shrink_losslessly() -> None:
-    import vl_convert
-
-    raw = vl_convert.vegalite_to_png(SPEC, scale=SCALE)
-    smaller = smaller_png(raw)
-    assert read_png(smaller)[1] == read_png(raw)[1]
-    assert len(smaller) < len(raw) / 2, (len(raw), len(smaller))
 
 
 # --- the built pack ---------------------------------------------------------------------------
@@ -337,3 +216,13 @@ def test_every_saved_chart_in_the_pack_carries_its_picture_at_its_size() -> None
     assert charts > 0
     # 39 charts took 0.87 MB on 2026-11-30; far more means the pictures stopped shrinking.
     assert pictures / charts < 50_000, f"{pictures / charts:.0f} bytes a picture"
+
+
+@pytest.mark.build
+def test_the_pack_carries_the_png_re_encoder_beside_the_chart_renderer() -> None:
+    """Every pack notebook's first cell enables the renderer, which imports ``pmcj.png``: a pack
+    without it would fail that cell for every student."""
+    with zipfile.ZipFile(built_pack()) as pack:
+        names = set(pack.namelist())
+    assert "peer-mentoring-student-pack/pmcj/offline_charts.py" in names
+    assert "peer-mentoring-student-pack/pmcj/png.py" in names

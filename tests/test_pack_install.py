@@ -21,9 +21,11 @@ import re
 import shutil
 import time
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 import pytest
@@ -43,6 +45,9 @@ from tests.pack_env_support import (
     run_notebooks,
     wheelhouse,
 )
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
 
 pytestmark = [pytest.mark.build, pytest.mark.pack_install]
 PACK_FOLDER = "peer-mentoring-student-pack"
@@ -217,13 +222,45 @@ def saved_charts(path: Path) -> int:
     )
 
 
-@pytest.mark.browser
-@pytest.mark.pack_browser  # its own pytest run: a second sync Playwright cannot start in one
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
-    kind: str, envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
-) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+@dataclass
+class OfflineJupyter:
+    """A Jupyter server of a copy of the pack, and Chromium that may reach nothing but it."""
+
+    base: str
+    token: str
+    browser: Browser
+    # The pack's notebooks that have saved charts, with how many each has.
+    charted: dict[str, int]
+    # Every request a page made to another host (and that was aborted).
+    blocked: list[str] = field(default_factory=list)
+
+    def route(self, intercepted: Route) -> None:
+        """Let requests to the server through; abort, and record, every other one."""
+        url = intercepted.request.url
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
+            intercepted.continue_()
+        else:
+            self.blocked.append(url)
+            intercepted.abort()
+
+    def open(self, path: str) -> Page:
+        """A new page, every request routed through :meth:`route`, at ``path`` on the server
+        (its query, if any, kept before the token). The caller closes it."""
+        page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.route("**/*", self.route)
+        separator = "&" if "?" in path else "?"
+        page.goto(f"{self.base}/{path}{separator}token={self.token}")
+        return page
+
+
+@contextlib.contextmanager
+def offline_jupyter(
+    env: PackEnv, pack: Path, home: Path, tmp_path: Path
+) -> Iterator[OfflineJupyter]:
+    """What the chart tests in JupyterLab, Notebook 7 and the classic Notebook share: Debian's
+    Chromium (a skip without it, a failure in CI), a copy of the unzipped pack served by ``env``'s
+    Jupyter server, and every request to another host blocked. After the test's body has passed,
+    it fails if any page asked another host for anything: the charts must draw offline."""
     from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
@@ -234,29 +271,32 @@ def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
     folder = tmp_path / "pack"
     shutil.copytree(pack, folder)
     charted = {p.name: n for p in sorted(folder.glob("*.ipynb")) if (n := saved_charts(p))}
-    assert charted, "no pack notebook has a saved chart to draw"
-    report: list[str] = []
-    blocked: list[str] = []
-    with jupyter_server(envs[kind], folder, home) as server, sync_playwright() as playwright:
+    assert charted, "no pack notebook has a saved chart"
+    with jupyter_server(env, folder, home) as server, sync_playwright() as playwright:
         base, token = server.split("|")
         browser = launch(playwright, chromium)
+        jupyter = OfflineJupyter(base, token, browser, charted)
+        yield jupyter
+        browser.close()
+    assert not jupyter.blocked, f"requests to other hosts: {jupyter.blocked[:5]}"
 
-        def route(request_route) -> None:  # noqa: ANN001 - playwright's Route
-            url = request_route.request.url
-            if url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
-                request_route.continue_()
-            else:
-                blocked.append(url)
-                request_route.abort()
 
-        for name, expected in charted.items():
+@pytest.mark.browser
+@pytest.mark.pack_browser  # its own pytest run: a second sync Playwright cannot start in one
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
+    kind: str, envs: dict[str, PackEnv], pack: Path, home: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    report: list[str] = []
+    with offline_jupyter(envs[kind], pack, home, tmp_path) as jupyter:
+        for name, expected in jupyter.charted.items():
             for ui in USER_INTERFACES[kind]:
                 # A page of its own per notebook, and JupyterLab's saved workspace reset, so that no
                 # notebook opened before comes back as a tab beside this one.
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.route("**/*", route)
-                reset = "reset&" if ui.startswith("lab") else ""
-                page.goto(f"{base}/{ui}/{name}?{reset}token={token}")
+                reset = "?reset" if ui.startswith("lab") else ""
+                page = jupyter.open(f"{ui}/{name}{reset}")
                 page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
                 with contextlib.suppress(PlaywrightTimeout):  # the count below says what drew
                     page.wait_for_function(f"() => ({COUNT})() >= {expected}", timeout=30_000)
@@ -274,8 +314,6 @@ def test_charts_draw_offline_in_jupyterlab_and_notebook_saved_and_rerun(
                 assert rerun == expected, report
                 page.evaluate("window.jupyterapp.serviceManager.sessions.shutdownAll()")
                 page.close()
-        browser.close()
-    assert not blocked, f"requests to other hosts: {blocked[:5]}"
     print(f"\n{kind}: " + "; ".join(report))
 
 
@@ -329,36 +367,12 @@ def test_charts_show_as_pictures_offline_in_the_classic_notebook_saved_and_rerun
     saved, and again after Run All, when the pack's renderer draws the picture with vl-convert
     (1.7.0 with altair 5.5.0 on the oldest versions, the newest on the newest)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
-    chromium = find_chromium()
-    if chromium is None:
-        if in_ci():
-            pytest.fail("Chromium is missing on the CI runner")
-        pytest.skip("no Chromium: apt-get install -y chromium (never `playwright install`)")
-    folder = tmp_path / "pack"
-    shutil.copytree(pack, folder)
-    charted = {p.name: n for p in sorted(folder.glob("*.ipynb")) if (n := saved_charts(p))}
-    assert charted, "no pack notebook has a saved chart to show"
     report: list[str] = []
-    blocked: list[str] = []
-    with jupyter_server(classic_envs[kind], folder, home) as server, sync_playwright() as pw:
-        base, token = server.split("|")
-        browser = launch(pw, chromium)
-
-        def route(request_route) -> None:  # noqa: ANN001 - playwright's Route
-            url = request_route.request.url
-            if url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
-                request_route.continue_()
-            else:
-                blocked.append(url)
-                request_route.abort()
-
-        for name, expected in charted.items():
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.route("**/*", route)
+    with offline_jupyter(classic_envs[kind], pack, home, tmp_path) as jupyter:
+        for name, expected in jupyter.charted.items():
             # Beside Notebook 7, nbclassic serves the classic Notebook under /nbclassic/.
-            page.goto(f"{base}/nbclassic/notebooks/{name}?token={token}")
+            page = jupyter.open(f"nbclassic/notebooks/{name}")
             page.wait_for_function(f"() => ({CLASSIC_STATE})() !== 'no notebook'", timeout=60_000)
             trusted = page.evaluate("Jupyter.notebook.trusted")
             with contextlib.suppress(PlaywrightTimeout):  # the count below says what showed
@@ -391,8 +405,6 @@ def test_charts_show_as_pictures_offline_in_the_classic_notebook_saved_and_rerun
             assert rerun == expected, report
             page.evaluate("Jupyter.notebook.session.delete()")
             page.close()
-        browser.close()
-    assert not blocked, f"requests to other hosts: {blocked[:5]}"
     print(f"\n{kind} (classic Notebook): " + "; ".join(report))
 
 

@@ -325,21 +325,40 @@ def build_step(step: Step, clone: Path) -> None:
     step.status = "ok"
 
 
-# What the Makefile's test target selects and how it runs it (two xdist workers).
-MAKE_TEST_MARKERS = (
-    "not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf"
-)
+def make_test_markers(folder: Path) -> str:
+    """The marker expression the Makefile in ``folder`` gives pytest in its `test` target.
+
+    The Makefile's ``TEST_MARKERS`` is the one source, and make itself is asked for it (`make -s
+    print-test-markers`) rather than the Makefile parsed here: make resolves the variable as
+    `make test` does, whatever its assignment looks like. Raises BenchError, saying what the
+    Makefile lacks, if make gives no expression.
+    """
+    command = ["make", "-s", "--no-print-directory", "-C", str(folder), "print-test-markers"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BenchError(f"could not ask make for make test's markers: {error}") from error
+    markers = result.stdout.strip()
+    if result.returncode != 0 or not markers or "\n" in markers:
+        raise BenchError(
+            f"`{' '.join(command)}` did not print make test's marker expression (exit "
+            f"{result.returncode}): the Makefile should set TEST_MARKERS and have the target "
+            f"print-test-markers echo it. {result.stderr.strip()[-500:]}".rstrip()
+        )
+    return markers
 
 
 def test_step(step: Step, clone: Path) -> None:
-    """`make test` in the clone: both editions and the pack (as the Makefile does), then pytest."""
+    """`make test` in the clone: both editions and the pack (as the Makefile does), then pytest
+    with the Makefile's markers, in two xdist workers (its default)."""
+    markers = make_test_markers(clone)
     build_seconds, status, output = run_timed([str(VENV_PYTHON), "-m", "pmcj.build", "all"], clone)
     if status != 0:
         step.seconds = build_seconds
         step.status = f"failed (build exit {status})"
         raise BenchError(f"{step.name}: the build before the tests failed:\n" + tail(output))
     test_seconds, status, output = run_timed(
-        [str(VENV_PYTHON), "-m", "pytest", "-q", "-n", "2", "-m", MAKE_TEST_MARKERS], clone
+        [str(VENV_PYTHON), "-m", "pytest", "-q", "-n", "2", "-m", markers], clone
     )
     step.seconds = build_seconds + test_seconds
     lines = [line for line in output.splitlines() if line.strip()]

@@ -1,0 +1,51 @@
+"""`make bench` times make test as the Makefile runs it: with the markers of its test target.
+
+``tools/bench.py`` is a script, not a module of the package, so it is loaded from its file here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from pmcj.paths import ROOT
+
+
+@pytest.fixture()
+def bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """tools/bench.py as a module (in ``sys.modules`` while it runs: its dataclasses need it)."""
+    spec = importlib.util.spec_from_file_location("pmcj_bench", ROOT / "tools" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_reads_the_markers_make_test_runs_pytest_with(bench: ModuleType) -> None:
+    markers = bench.make_test_markers(ROOT)
+    assert "not pack_browser" in markers and "not slow" in markers, markers
+    # make -n prints the test target's commands, with the variable expanded, and runs none.
+    commands = subprocess.run(
+        ["make", "-n", "--no-print-directory", "test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f'-m "{markers}"' in commands, commands
+
+
+def test_a_makefile_without_the_markers_stops_the_bench_with_what_it_lacks(
+    bench: ModuleType, tmp_path: Path
+) -> None:
+    (tmp_path / "Makefile").write_text("test:\n\t@echo no markers here\n")
+    with pytest.raises(bench.BenchError) as raised:
+        bench.make_test_markers(tmp_path)
+    message = str(raised.value)
+    assert "TEST_MARKERS" in message and "print-test-markers" in message, message
