@@ -156,7 +156,7 @@ def test_numbers_from_outlines_equal_numbers_from_whole_doctrees(numbering_proje
 def test_an_outline_is_small_and_does_not_carry_its_page(numbering_project: Path) -> None:
     env = sphinx_build(numbering_project, fresh=True).env
     pages = env.pmcj_outlines["pages"]
-    assert set(pages) == {"index", "one", "two"}
+    assert set(pages) == {"index", "one", "two", "three"}
     for docname, (_, outline) in pages.items():
         doctree = (numbering_project / "_build" / "doctrees" / f"{docname}.doctree").read_bytes()
         assert len(pickle.dumps(outline)) < len(doctree)
@@ -418,3 +418,32 @@ def test_without_a_safe_fork_the_downloads_are_written_at_once(
     job = downloads.DownloadsJob({"outdir": tmp_path})
     assert job.process is None and (tmp_path / "pack.zip").exists()  # written before it returns
     assert job.wait() == 10
+
+
+def test_a_rebuilt_search_index_keeps_the_other_pages_index_entries(
+    numbering_project: Path, tmp_path: Path
+) -> None:
+    """sphinx-doc/sphinx#12599: a rebuild dropped the glossary terms of pages it did not write."""
+    sphinx_build(numbering_project, fresh=True)
+    one = numbering_project / "one.rst"
+    one.write_text(one.read_text().replace("A page with", "A page, edited, with"))
+    sphinx_build(numbering_project)  # page three, with the terms, is not written again
+    rebuilt = (numbering_project / "_build" / "html" / "searchindex.js").read_text()
+    clean = tmp_path / "clean"
+    shutil.copytree(numbering_project, clean, ignore=shutil.ignore_patterns("_build"))
+    sphinx_build(clean, fresh=True)
+    assert rebuilt == (clean / "_build" / "html" / "searchindex.js").read_text()
+    assert '"desistance"' in rebuilt and '"peer mentor"' in rebuilt
+
+
+def test_a_deleted_page_takes_its_index_entries_out_of_the_rebuilt_index(
+    numbering_project: Path,
+) -> None:
+    sphinx_build(numbering_project, fresh=True)
+    (numbering_project / "index.rst").write_text(
+        (numbering_project / "index.rst").read_text().replace("   three\n", "")
+    )
+    (numbering_project / "three.rst").unlink()
+    sphinx_build(numbering_project)
+    rebuilt = (numbering_project / "_build" / "html" / "searchindex.js").read_text()
+    assert '"desistance"' not in rebuilt

@@ -27,6 +27,7 @@ from pmcj.sphinxext.outlines import setup_outlines
 from pmcj.sphinxext.performance import setup_performance
 from pmcj.sphinxext.printing import setup_printing
 from pmcj.sphinxext.reference_lists import setup_reference_lists
+from pmcj.sphinxext.search_index import setup_search_index
 from pmcj.sphinxext.teaching import setup_teaching
 from pmcj.sphinxext.toc import setup_toc
 from pmcj.sphinxext.written import setup_written
@@ -111,6 +112,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_teaching(app)
     setup_printing(app)
     setup_reference_lists(app)
+    setup_search_index(app)
     setup_toc(app)
     setup_written(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
