@@ -447,3 +447,34 @@ def test_a_deleted_page_takes_its_index_entries_out_of_the_rebuilt_index(
     sphinx_build(numbering_project)
     rebuilt = (numbering_project / "_build" / "html" / "searchindex.js").read_text()
     assert '"desistance"' not in rebuilt
+
+
+@pytest.mark.slow
+def test_a_prose_edit_rebuild_writes_the_site_a_clean_build_writes(tmp_path: Path) -> None:
+    """Every shortcut above at once, on the book itself (its skeleton: stand-ins for notebooks).
+
+    A one-line prose edit, rebuilt, must leave every file of the site as a clean build of the
+    same sources writes it: the outlines, remembered lists, style memo, finished pages, forked
+    downloads and the search index's entries all hold, or some file differs.
+    """
+    from tests.build_support import build, copy_skeleton
+
+    book = tmp_path / "book"
+    book.mkdir()
+    copy_skeleton(book)
+    assert build(book).returncode == 0
+    chapter = book / "chapters" / "07-values-core-conditions.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert "Stand-in for a notebook" in text
+    chapter.write_text(text.replace("Stand-in for a notebook", "A stand-in for a notebook"))
+    rebuilt = build(book)
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert "Executing" not in rebuilt.stdout
+    clean = tmp_path / "clean"
+    shutil.copytree(book, clean, ignore=shutil.ignore_patterns("_build"))
+    assert build(clean).returncode == 0
+    ours, theirs = book / "_build" / "html", clean / "_build" / "html"
+    files = sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
+    differ = [str(f) for f in files if (ours / f).read_bytes() != (theirs / f).read_bytes()]
+    assert not differ, f"a rebuild and a clean build differ in {differ}"
