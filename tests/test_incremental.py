@@ -478,3 +478,25 @@ def test_a_prose_edit_rebuild_writes_the_site_a_clean_build_writes(tmp_path: Pat
     assert files == sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
     differ = [str(f) for f in files if (ours / f).read_bytes() != (theirs / f).read_bytes()]
     assert not differ, f"a rebuild and a clean build differ in {differ}"
+
+
+def test_a_failed_build_still_reads_a_long_error_from_the_downloads_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A traceback longer than a pipe holds must not leave the child, or the build, waiting."""
+    import threading
+
+    from pmcj.sphinxext import downloads
+
+    def fail(**_: Any) -> int:
+        raise RuntimeError("x" * 300_000)
+
+    monkeypatch.setattr(downloads, "write_downloads", fail)
+    app = SimpleNamespace(pmcj_downloads=downloads.DownloadsJob({}))
+    finishing = threading.Thread(
+        target=downloads.finish_downloads, args=(app, RuntimeError("a page failed"))
+    )
+    finishing.start()
+    finishing.join(timeout=30)
+    assert not finishing.is_alive(), "finish_downloads waited for ever on the child"
+    assert app.pmcj_downloads.process is None  # the child was joined

@@ -7,6 +7,7 @@ depends on the data files, so the exports are rewritten whenever the data change
 
 from __future__ import annotations
 
+import contextlib
 import html
 import sys
 import traceback
@@ -250,8 +251,9 @@ def finish_downloads(app: Sphinx, exception: Exception | None) -> None:
         return
     if exception is None:
         job.wait()
-    elif job.process is not None:  # the build failed already: do not leave the child behind
-        job.process.join()
+        return
+    with contextlib.suppress(ExtensionError):  # the build failed already: its error is the news
+        job.wait()  # still read the child's word, so it is never left blocked on a full pipe
 
 
 def read_launch_setting(app: Sphinx, config: object) -> None:
