@@ -248,19 +248,36 @@ def test_an_outline_is_made_again_when_its_doctree_file_changed(tmp_path: Path) 
 # --- the downloads written beside Sphinx, and the notebooks' lexer -------------------------------
 
 
-def test_the_downloads_job_gives_the_size_its_process_wrote(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def downloads_writing(monkeypatch: pytest.MonkeyPatch, size: int) -> Any:
+    """pmcj.sphinxext.downloads, its writer replaced by one that writes a pack of ``size`` bytes."""
     from pmcj.sphinxext import downloads
 
     def write(outdir: Path, **_: Any) -> int:
-        (outdir / "pack.zip").write_bytes(b"x" * 1234)
-        return 1234
+        (outdir / "pack.zip").write_bytes(b"x" * size)
+        return size
 
     monkeypatch.setattr(downloads, "write_downloads", write)
+    return downloads
+
+
+def test_the_downloads_job_gives_the_size_its_process_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads = downloads_writing(monkeypatch, 1234)
     job = downloads.DownloadsJob({"outdir": tmp_path})
+    assert job.process is not None  # on Linux, a forked process writes them
     assert job.wait() == 1234 and job.wait() == 1234  # waiting twice is harmless
     assert (tmp_path / "pack.zip").stat().st_size == 1234
+
+
+def test_without_a_safe_fork_the_downloads_are_written_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads = downloads_writing(monkeypatch, 10)
+    monkeypatch.setattr(downloads.sys, "platform", "win32")
+    job = downloads.DownloadsJob({"outdir": tmp_path})
+    assert job.process is None and (tmp_path / "pack.zip").exists()  # written before it returns
+    assert job.wait() == 10
 
 
 def test_a_failure_writing_the_downloads_stops_the_build_with_its_traceback(
@@ -402,22 +419,6 @@ def test_the_search_index_stems_with_the_c_stemmer_as_the_python_one_would() -> 
     assert len(words) > 2000
     python = PorterStemmer()
     assert [stemmer.stemWord(w) for w in words] == [python.stemWord(w) for w in words]
-
-
-def test_without_a_safe_fork_the_downloads_are_written_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pmcj.sphinxext import downloads
-
-    def write(outdir: Path, **_: Any) -> int:
-        (outdir / "pack.zip").write_bytes(b"x" * 10)
-        return 10
-
-    monkeypatch.setattr(downloads, "write_downloads", write)
-    monkeypatch.setattr(downloads.sys, "platform", "win32")
-    job = downloads.DownloadsJob({"outdir": tmp_path})
-    assert job.process is None and (tmp_path / "pack.zip").exists()  # written before it returns
-    assert job.wait() == 10
 
 
 def test_a_rebuilt_search_index_keeps_the_other_pages_index_entries(
