@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book instructor variant test print-test-markers pack-browser-test pack-test slow-test pdf pdf-test anatomy lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
+.PHONY: help venv book instructor variant test print-test-markers print-test-workers pack-browser-test pack-test slow-test pdf pdf-test anatomy lint serve clean clean-venv lock vendor bench data screenshots export lighthouse student-pack
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,16 +46,21 @@ variant: $(STAMP) ## Everything for one class in variants/seed-N: data, student 
 # unsafe-to-share fixture in one worker.
 TEST_WORKERS ?= 2
 # The tests make test leaves to the other targets below. tools/bench.py times make test with the
-# same selection and reads it from here (make print-test-markers), so this is its one source.
+# same selection and workers, read from here (make print-test-markers, print-test-workers), so
+# these are their one source.
 TEST_MARKERS := not pack_browser and not pack_wheels and not pack_notebooks and not slow and not pdf
 
 test: $(STAMP) ## Run the test suite (builds both editions and the student pack first, then tests on both cores; make slow-test and make pdf-test run what it leaves out)
 	@$(PY) -m pmcj.build all
 	@$(PY) -m pytest -n $(TEST_WORKERS) -m "$(TEST_MARKERS)"
 
-# For tools/bench.py (not in make help): print make test's marker expression and nothing else.
+# For tools/bench.py (not in make help): print make test's marker expression, or its number of
+# workers, and nothing else.
 print-test-markers:
 	@echo "$(TEST_MARKERS)"
+
+print-test-workers:
+	@echo "$(TEST_WORKERS)"
 
 pack-browser-test: $(STAMP) ## Open the student pack in JupyterLab, Notebook 7 and the classic Notebook in Chromium, offline, and count the charts drawn (oldest and newest allowed versions; minutes)
 	@$(PY) -m pytest -m pack_browser tests/test_pack_install.py

@@ -43,6 +43,7 @@ def test_the_bench_reads_the_markers_make_test_runs_pytest_with(bench: ModuleTyp
         check=True,
     ).stdout
     assert f'-m "{markers}"' in commands, commands
+    assert f"-n {bench.make_test_workers(ROOT)} " in commands, commands
 
 
 def test_a_makefile_without_the_markers_stops_the_bench_with_what_it_lacks(

@@ -325,40 +325,53 @@ def build_step(step: Step, clone: Path) -> None:
     step.status = "ok"
 
 
-def make_test_markers(folder: Path) -> str:
-    """The marker expression the Makefile in ``folder`` gives pytest in its `test` target.
+def ask_make(folder: Path, target: str, variable: str, what: str) -> str:
+    """One line the Makefile in ``folder`` prints for ``target``: how `make test` runs pytest.
 
-    The Makefile's ``TEST_MARKERS`` is the one source, and make itself is asked for it (`make -s
-    print-test-markers`) rather than the Makefile parsed here: make resolves the variable as
-    `make test` does, whatever its assignment looks like. Raises BenchError, saying what the
-    Makefile lacks, if make gives no expression.
+    The Makefile's variables are the one source, and make itself is asked for them rather than
+    the Makefile parsed here: make resolves a variable as `make test` does, whatever its
+    assignment looks like. Raises BenchError, saying what the Makefile lacks, if make gives no
+    single line.
     """
-    command = ["make", "-s", "--no-print-directory", "-C", str(folder), "print-test-markers"]
+    command = ["make", "-s", "--no-print-directory", "-C", str(folder), target]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise BenchError(f"could not ask make for make test's markers: {error}") from error
-    markers = result.stdout.strip()
-    if result.returncode != 0 or not markers or "\n" in markers:
+        raise BenchError(f"could not ask make for {what}: {error}") from error
+    value = result.stdout.strip()
+    if result.returncode != 0 or not value or "\n" in value:
         raise BenchError(
-            f"`{' '.join(command)}` did not print make test's marker expression (exit "
-            f"{result.returncode}): the Makefile should set TEST_MARKERS and have the target "
-            f"print-test-markers echo it. {result.stderr.strip()[-500:]}".rstrip()
+            f"`{' '.join(command)}` did not print {what} (exit {result.returncode}): the "
+            f"Makefile should set {variable} and have the target {target} echo it. "
+            f"{result.stderr.strip()[-500:]}".rstrip()
         )
-    return markers
+    return value
+
+
+def make_test_markers(folder: Path) -> str:
+    """The marker expression the Makefile in ``folder`` gives pytest in its `test` target."""
+    return ask_make(folder, "print-test-markers", "TEST_MARKERS", "make test's marker expression")
+
+
+def make_test_workers(folder: Path) -> str:
+    """The number of pytest-xdist workers the Makefile's `test` target runs."""
+    workers = ask_make(folder, "print-test-workers", "TEST_WORKERS", "make test's workers")
+    if not workers.isdigit():
+        raise BenchError(f"make test's TEST_WORKERS should be a number, not {workers!r}")
+    return workers
 
 
 def test_step(step: Step, clone: Path) -> None:
     """`make test` in the clone: both editions and the pack (as the Makefile does), then pytest
-    with the Makefile's markers, in two xdist workers (its default)."""
-    markers = make_test_markers(clone)
+    with the Makefile's markers and number of xdist workers."""
+    markers, workers = make_test_markers(clone), make_test_workers(clone)
     build_seconds, status, output = run_timed([str(VENV_PYTHON), "-m", "pmcj.build", "all"], clone)
     if status != 0:
         step.seconds = build_seconds
         step.status = f"failed (build exit {status})"
         raise BenchError(f"{step.name}: the build before the tests failed:\n" + tail(output))
     test_seconds, status, output = run_timed(
-        [str(VENV_PYTHON), "-m", "pytest", "-q", "-n", "2", "-m", markers], clone
+        [str(VENV_PYTHON), "-m", "pytest", "-q", "-n", workers, "-m", markers], clone
     )
     step.seconds = build_seconds + test_seconds
     lines = [line for line in output.splitlines() if line.strip()]
