@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -151,3 +152,18 @@ def test_ci_never_skips_a_browser_test() -> None:
     result = run_browser_subset(PMCJ_CHROMIUM="/nonexistent/chromium", CI="true")
     assert result.returncode != 0, result.stdout[-2000:]
     assert "no Chromium found" in result.stdout
+
+
+def test_every_fixture_the_xdist_groups_name_is_a_fixture_of_the_suite() -> None:
+    """tests/conftest.py groups tests by the name of a costly or unsafe-to-share fixture; renamed
+    without the map, its tests would silently spread over both workers again (two workers building
+    the same pack environment at once)."""
+    from tests.conftest import SHARED_FIXTURES
+
+    tests = Path(__file__).resolve().parent
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in tests.glob("*.py"))
+    for name in SHARED_FIXTURES:
+        defined = re.search(
+            rf"@pytest\.fixture[^\n]*\n(?:@[^\n]*\n)*def {re.escape(name)}\(", sources
+        )
+        assert defined, f"tests/conftest.py's SHARED_FIXTURES names {name!r}: no such fixture"
