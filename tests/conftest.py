@@ -20,10 +20,24 @@ import pytest
 
 BROWSER_SKIPS: list[pytest.TestReport] = []
 
-NEEDED = ("jupyter_book", "pandas", "altair", "frictionless", "sklearn", "xmlschema", "playwright")
+NEEDED = (
+    "jupyter_book",
+    "pandas",
+    "altair",
+    "frictionless",
+    "sklearn",
+    "xmlschema",
+    "playwright",
+    "xdist",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # With -n and no --dist, xdist has chosen "load" by now; "loadgroup" is the same plus the
+    # groups below. Set here, not in pyproject.toml's addopts: there, a pytest without xdist
+    # stopped at "unrecognized arguments: --dist" before the message below could say why.
+    if getattr(config.option, "dist", None) == "load":
+        config.option.dist = "loadgroup"
     missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
     if missing:
         pytest.exit(
@@ -33,11 +47,11 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
-# `make test` runs the tests in two pytest-xdist workers (``-n 2``; ``--dist loadgroup`` is in
-# pyproject.toml's addopts). Each worker is a pytest session of its own, so every session- and
-# module-scoped fixture runs once per worker that needs it. Tests that share a fixture which must
-# not run twice at once, or which costs seconds, go to one worker: xdist sends the tests of an
-# ``xdist_group`` to the same worker, and spreads the rest one test at a time.
+# `make test` runs the tests in two pytest-xdist workers (``-n 2``; pytest_configure above makes
+# xdist distribute them with ``loadgroup``). Each worker is a pytest session of its own, so every
+# session- and module-scoped fixture runs once per worker that needs it. Tests that share a
+# fixture which must not run twice at once, or which costs seconds, go to one worker: xdist sends
+# the tests of an ``xdist_group`` to the same worker, and spreads the rest one test at a time.
 SHARED_FIXTURES = {
     # Writes _build/wheelhouse and _build/pack-envs: two workers would delete and build the same
     # environment at once.

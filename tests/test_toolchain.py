@@ -135,12 +135,14 @@ def run_browser_subset(*options: str, **env: str) -> subprocess.CompletedProcess
 
 # `make test` runs the tests in two xdist workers, which send their reports to the process that
 # prints the summary: the banner must count the workers' skips there.
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "two workers"])
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "-vv"]], ids=["one process", "two workers"])
 def test_a_run_without_chromium_says_so_loudly_at_the_end(workers: list[str]) -> None:
     """Skipped browser tests are counted in a banner after the short summary, with the fix."""
     result = run_browser_subset(*workers, PMCJ_CHROMIUM="/nonexistent/chromium")
     out = result.stdout
     assert result.returncode == 0, out[-2000:]
+    if workers:  # tests/conftest.py made xdist keep its groups together
+        assert "scheduling tests via LoadGroupScheduling" in out, out[:2000]
     assert "2 BROWSER TESTS SKIPPED" in out, out[-2000:]
     banner = out.index("2 BROWSER TESTS SKIPPED")
     assert banner > out.index("short test summary info"), "the banner must come last"
