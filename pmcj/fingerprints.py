@@ -1,7 +1,7 @@
 """A hash of the book's own code, for caches whose contents the code decides.
 
 Sphinx re-reads every page when this changes (``pmcj.sphinxext``), and the downloadable notebooks
-are converted again (``pmcj.notebooks.download_notebook``): a change to the converter or the
+are converted again (``pmcj.notebooks.download_text``): a change to the converter or the
 extension must never leave a stale page or download behind.
 """
 

@@ -393,14 +393,6 @@ def download_text(
     return text
 
 
-def download_notebook(
-    source: Path, cache_dir: Path, keep_solutions: bool, book: Book | None = None
-) -> NotebookNode:
-    """The download as a notebook. Read back without validating it again: :func:`for_download`
-    validated it before it was remembered, and validation is the slow part of reading."""
-    return nbformat.from_dict(json.loads(download_text(source, cache_dir, keep_solutions, book)))
-
-
 def serialise(notebook: NotebookNode) -> str:
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 

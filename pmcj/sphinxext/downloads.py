@@ -240,6 +240,7 @@ def start_downloads(app: Sphinx, env: object) -> None:
 
 
 def pack_size(app: Sphinx) -> int | None:
+    """The pack's size for How to use, waiting for the downloads job if it is still writing."""
     job = getattr(app, "pmcj_downloads", None)
     return job.wait() if job is not None else None
 

@@ -467,8 +467,10 @@ def inline_options(page: Path, text: str) -> str:
 def bundle_all_styles(app: Sphinx, exception: Exception | None) -> None:
     """Join every page's style sheets into one file per distinct set; drop stale joined files.
 
-    Only pages written since the last finished build are joined again; the classes in use are
-    read from every page, since one shared sheet serves them all.
+    Only pages written since the last finished build are joined again. The classes in use are
+    those of every page, since one shared sheet serves them all; the memo
+    (:mod:`pmcj.sphinxext.style_memo`) reads again only the pages and scripts written since, and
+    reuses a joined sheet whose inputs did not change.
     """
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
