@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -192,3 +194,28 @@ def resources(page: Path) -> ResourceParser:
     parser = ResourceParser()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser
+
+
+def sphinx_build(project: Path, fresh: bool = False, warning: io.StringIO | None = None) -> Any:
+    """Build ``project`` with Sphinx in this process; the application (and its environment).
+
+    In docutils' namespace, as ``sphinx-build`` runs: the directives and roles the build
+    registers are taken away after it, so a later build in the same test process (a strict one)
+    does not warn that they are "already registered".
+    """
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    with docutils_namespace():
+        app = Sphinx(
+            str(project),
+            str(project),
+            str(project / "_build" / "html"),
+            str(project / "_build" / "doctrees"),
+            "html",
+            status=None,
+            warning=warning if warning is not None else io.StringIO(),
+            freshenv=fresh,
+        )
+        app.build()
+    return app

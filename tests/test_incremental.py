@@ -9,7 +9,6 @@ does not hide a page or an entry that changed.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import pickle
@@ -24,6 +23,7 @@ import pytest
 from pmcj import myst
 from pmcj.paths import ROOT
 from pmcj.sphinxext.written import FINISHED_STAMP, fresh_pages, mark_pages_finished
+from tests.build_support import sphinx_build
 
 
 def site(tmp_path: Path) -> SimpleNamespace:
@@ -107,24 +107,6 @@ def test_a_changed_bib_file_is_not_answered_from_the_old_copy(
 # --- Sphinx's numbering and sphinxcontrib-bibtex's reference lists, on a small project ---------
 
 NUMBERING = Path(__file__).resolve().parent / "fixtures" / "numbering"
-
-
-def sphinx_build(project: Path, fresh: bool = False) -> Any:
-    """Build ``project`` with Sphinx in this process; the application (and its environment)."""
-    from sphinx.application import Sphinx
-
-    app = Sphinx(
-        str(project),
-        str(project),
-        str(project / "_build" / "html"),
-        str(project / "_build" / "doctrees"),
-        "html",
-        status=None,
-        warning=io.StringIO(),
-        freshenv=fresh,
-    )
-    app.build()
-    return app
 
 
 def numbers_from_whole_doctrees(env: Any) -> dict[str, Any]:

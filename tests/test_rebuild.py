@@ -131,3 +131,36 @@ def test_pages_outside_the_toc_are_excluded_without_entering_excluded_folders(
     )
     exclude_pages_outside_toc(SimpleNamespace(srcdir=str(tmp_path)), config)  # type: ignore[arg-type]
     assert sorted(config.exclude_patterns) == ["draft.md", "notes/old.ipynb", "skip"]
+
+
+def tiny_jupyter_book(root: Path, page: str) -> Path:
+    (root / "_config.yml").write_text(
+        "title: Tiny\nexecute:\n  execute_notebooks: 'off'\nonly_build_toc_files: true\n",
+        encoding="utf-8",
+    )
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\n", encoding="utf-8")
+    (root / "intro.md").write_text(page, encoding="utf-8")
+    return root
+
+
+def test_a_single_build_runs_in_this_process_and_reports_a_failure_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """`make book` runs Jupyter Book in its own process (a second interpreter cost a tenth of a
+    second of every rebuild); a failed build must still end in Sphinx's message and an exit
+    status, and leave the garbage collector as it found it."""
+    import gc
+
+    book = tiny_jupyter_book(tmp_path, "# Tiny\n\nSee {ref}`a-label-nowhere`.\n")
+    monkeypatch.setattr(build, "ROOT", book)
+    before = gc.get_threshold()
+    flags = ["--builder", "html", "--keep-going", "--warningiserror", "--nitpick"]
+    assert build.jupyter_book(flags, in_process=True) != 0
+    failed = capfd.readouterr()
+    assert "a-label-nowhere" in failed.out + failed.err
+    assert "Traceback (most recent call last)" not in failed.out + failed.err
+    assert gc.get_threshold() == before
+    (book / "intro.md").write_text("# Tiny\n\nNo references.\n", encoding="utf-8")
+    assert build.jupyter_book(flags, in_process=True) == 0
+    assert "No references." in (book / "_build" / "html" / "intro.html").read_text()
+    assert gc.get_threshold() == before

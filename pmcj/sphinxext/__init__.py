@@ -18,17 +18,21 @@ from pmcj.data.fingerprint import data_fingerprint
 from pmcj.fingerprints import package_fingerprint
 from pmcj.sphinxext.accessibility import setup_accessibility
 from pmcj.sphinxext.citations import setup_citations
+from pmcj.sphinxext.collector import setup_collector
 from pmcj.sphinxext.datadocs import setup_datadocs
 from pmcj.sphinxext.downloads import setup_downloads
 from pmcj.sphinxext.editions import setup_editions
 from pmcj.sphinxext.exercises import setup_exercises
+from pmcj.sphinxext.highlight_memo import setup_highlight_memo
 from pmcj.sphinxext.lexers import setup_lexers
+from pmcj.sphinxext.notebook_schema import setup_notebook_schema
 from pmcj.sphinxext.outlines import setup_outlines
 from pmcj.sphinxext.performance import setup_performance
 from pmcj.sphinxext.printing import setup_printing
 from pmcj.sphinxext.reference_lists import setup_reference_lists
 from pmcj.sphinxext.search_index import setup_search_index
 from pmcj.sphinxext.teaching import setup_teaching
+from pmcj.sphinxext.template_cache import setup_template_cache
 from pmcj.sphinxext.toc import setup_toc
 from pmcj.sphinxext.written import setup_written
 
@@ -91,6 +95,7 @@ def fingerprint() -> str:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    setup_collector(app)  # first: everything after it runs with the build's collector settings
     app.add_config_value("pmcj_fingerprint", fingerprint(), "env")
     # Pages show numbers computed from the data: new data (make data, a class variant) re-reads all.
     app.add_config_value("pmcj_data_fingerprint", data_fingerprint(), "env")
@@ -106,10 +111,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_editions(app)
     setup_exercises(app)
+    setup_highlight_memo(app)
     setup_lexers(app)
+    setup_notebook_schema(app)
     setup_outlines(app)
     setup_performance(app)
     setup_teaching(app)
+    setup_template_cache(app)
     setup_printing(app)
     setup_reference_lists(app)
     setup_search_index(app)
