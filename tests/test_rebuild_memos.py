@@ -252,3 +252,39 @@ def test_the_collector_is_put_back_after_a_failed_build(project: Path) -> None:
         sphinx_build(project, fresh=True)
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+# --- the installed packages' entry points -------------------------------------------------------
+
+
+def listed(found: Any) -> list[tuple[str, str, str]]:
+    points = found if not hasattr(found, "values") else [p for g in found.values() for p in g]
+    return sorted((point.group, point.name, point.value) for point in points)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # SelectableGroups' dict interface
+def test_entry_points_read_once_are_those_read_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    from pmcj.entry_points import remembering
+
+    original = importlib.metadata.entry_points
+    scans = count_calls(monkeypatch, importlib.metadata, "distributions")
+    once = remembering(original)
+    asks = (
+        {},
+        {"group": "sphinx.html_themes"},
+        {"group": "pygments.lexers"},
+        {"group": "myst_nb.mime_renderers", "name": "pmcj_vegalite"},
+        {"group": "no.such.group"},
+    )
+    for params in asks:
+        fresh, remembered = original(**params), once(**params)
+        assert type(remembered) is type(fresh), params
+        assert listed(remembered) == listed(fresh), params
+    scans.clear()
+    for params in asks:
+        once(**params)
+    assert scans == []  # every later question is answered from the one reading
+    assert listed(once(group="myst_nb.mime_renderers", name="pmcj_vegalite"))  # not empty
+    assert remembering(once) is once

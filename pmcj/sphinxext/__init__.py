@@ -14,28 +14,6 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from pmcj.data.fingerprint import data_fingerprint
-from pmcj.fingerprints import package_fingerprint
-from pmcj.sphinxext.accessibility import setup_accessibility
-from pmcj.sphinxext.citations import setup_citations
-from pmcj.sphinxext.collector import setup_collector
-from pmcj.sphinxext.datadocs import setup_datadocs
-from pmcj.sphinxext.downloads import setup_downloads
-from pmcj.sphinxext.editions import setup_editions
-from pmcj.sphinxext.exercises import setup_exercises
-from pmcj.sphinxext.highlight_memo import setup_highlight_memo
-from pmcj.sphinxext.lexers import setup_lexers
-from pmcj.sphinxext.notebook_schema import setup_notebook_schema
-from pmcj.sphinxext.outlines import setup_outlines
-from pmcj.sphinxext.performance import setup_performance
-from pmcj.sphinxext.printing import setup_printing
-from pmcj.sphinxext.reference_lists import setup_reference_lists
-from pmcj.sphinxext.search_index import setup_search_index
-from pmcj.sphinxext.teaching import setup_teaching
-from pmcj.sphinxext.template_cache import setup_template_cache
-from pmcj.sphinxext.toc import setup_toc
-from pmcj.sphinxext.written import setup_written
-
 STATIC = Path(__file__).parent / "static"
 EXTERNAL_MARKERS = ("http://", "https://", "//unpkg", "//cdn")
 
@@ -91,11 +69,38 @@ def fingerprint() -> str:
     Sphinx re-reads every page when an "env" config value changes, so registering this hash as one
     makes a change to the extension rebuild the whole book instead of leaving stale pages.
     """
+    from pmcj.fingerprints import package_fingerprint
+
     return package_fingerprint()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from pmcj.sphinxext.collector import setup_collector
+
     setup_collector(app)  # first: everything after it runs with the build's collector settings
+    # Imported here, not at the top: myst-nb imports this package for its chart renderer
+    # (pmcj.sphinxext.vegalite) in every Sphinx project of the environment, which has no
+    # use for the rest of the extension.
+    from pmcj.data.fingerprint import data_fingerprint
+    from pmcj.sphinxext.accessibility import setup_accessibility
+    from pmcj.sphinxext.citations import setup_citations
+    from pmcj.sphinxext.datadocs import setup_datadocs
+    from pmcj.sphinxext.downloads import setup_downloads
+    from pmcj.sphinxext.editions import setup_editions
+    from pmcj.sphinxext.exercises import setup_exercises
+    from pmcj.sphinxext.highlight_memo import setup_highlight_memo
+    from pmcj.sphinxext.lexers import setup_lexers
+    from pmcj.sphinxext.notebook_schema import setup_notebook_schema
+    from pmcj.sphinxext.outlines import setup_outlines
+    from pmcj.sphinxext.performance import setup_performance
+    from pmcj.sphinxext.printing import setup_printing
+    from pmcj.sphinxext.reference_lists import setup_reference_lists
+    from pmcj.sphinxext.search_index import setup_search_index
+    from pmcj.sphinxext.teaching import setup_teaching
+    from pmcj.sphinxext.template_cache import setup_template_cache
+    from pmcj.sphinxext.toc import setup_toc
+    from pmcj.sphinxext.written import setup_written
+
     app.add_config_value("pmcj_fingerprint", fingerprint(), "env")
     # Pages show numbers computed from the data: new data (make data, a class variant) re-reads all.
     app.add_config_value("pmcj_data_fingerprint", data_fingerprint(), "env")
