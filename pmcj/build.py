@@ -208,10 +208,11 @@ def jupyter_book(args: list[str], in_process: bool = False) -> int:
     if not in_process:
         command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), *args]
         return subprocess.run(command, cwd=ROOT).returncode
-    from pmcj import collector, entry_points
+    from pmcj import collector, entry_points, libyaml
 
     collector.tune()  # before Jupyter Book's imports, not only before its build
     entry_points.read_once()  # before the packages that import entry_points by name
+    libyaml.use_for_safe_load()
     from click import ClickException
     from jupyter_book.cli.main import build
 

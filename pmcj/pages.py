@@ -12,8 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from pmcj.libyaml import safe_load
 from pmcj.paths import ROOT, TOC
 
 LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.MULTILINE)
@@ -42,8 +41,7 @@ def toc_files(toc: Path = TOC) -> list[str]:
 def read_toc(toc: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
     """:func:`toc_files`, remembered while the file is unchanged: one build asks several times,
     and PyYAML's pure-Python reader took about 0.05 s each time (profiled on 2026-11-30)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(toc.read_text(encoding="utf-8"), Loader=loader)
+    data = safe_load(toc.read_text(encoding="utf-8"))
     found = [data["root"]]
 
     def walk(node: object) -> None:
@@ -177,7 +175,7 @@ def toc_outline(toc: Path = TOC) -> list[tuple[str, str | None, int]]:
     chapter's exercises), and so on. The landing page and pages of a book without parts have no
     caption. The printed book (``pmcj.pdf``) builds its contents and bookmarks from this.
     """
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    data = safe_load(toc.read_text(encoding="utf-8"))
     found: list[tuple[str, str | None, int]] = [(data["root"], None, 0)]
 
     def walk(entries: list, caption: str | None, depth: int) -> None:

@@ -288,3 +288,27 @@ def test_entry_points_read_once_are_those_read_every_time(monkeypatch: pytest.Mo
     assert scans == []  # every later question is answered from the one reading
     assert listed(once(group="myst_nb.mime_renderers", name="pmcj_vegalite"))  # not empty
     assert remembering(once) is once
+
+
+# --- PyYAML's C reader --------------------------------------------------------------------------
+
+
+def test_the_c_yaml_reader_reads_the_books_and_the_toolchains_yaml_as_the_python_one() -> None:
+    import jupyter_book
+    import yaml
+
+    from pmcj import libyaml
+    from pmcj.paths import ROOT
+
+    assert libyaml.SAFE_LOADER is not yaml.SafeLoader, "PyYAML without libyaml: make venv"
+    files = [
+        ROOT / "_config.yml",
+        ROOT / "_toc.yml",
+        Path(jupyter_book.__file__).parent / "default_config.yml",
+        *sorted((ROOT / "teaching").rglob("*.yml")),
+        *sorted((ROOT / "data").glob("*.yml")),
+    ]
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert libyaml.safe_load(text) == yaml.load(text, Loader=yaml.SafeLoader), path

@@ -246,7 +246,8 @@ def names_in_use(outdir: Path, memo: StyleMemo | None = None) -> tuple[set[str],
             continue
         words = read(page, page_words)
         names.update(words["names"])
-        scripts.update((page.parent / source).resolve() for source in words["scripts"])
+        # normpath, not resolve(): the same file once, without a system call per link
+        scripts.update(Path(os.path.normpath(page.parent / source)) for source in words["scripts"])
     for script in sorted(scripts):
         if script.is_file():
             names.update(read(script, script_words))
