@@ -312,3 +312,66 @@ def test_the_c_yaml_reader_reads_the_books_and_the_toolchains_yaml_as_the_python
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert libyaml.safe_load(text) == yaml.load(text, Loader=yaml.SafeLoader), path
+
+
+# --- the navigation sidebar ---------------------------------------------------------------------
+
+SIDEBAR_PAGES = ("index.html", "one.html", "two.html", "three.html", "genindex.html", "search.html")
+
+
+@pytest.fixture
+def themed(tmp_path: Path) -> Path:
+    copy = tmp_path / "sidebar"
+    shutil.copytree(FIXTURES / "sidebar", copy)
+    return copy
+
+
+def without_memo(project: Path, tmp_path: Path) -> Path:
+    """A clean build of the same pages with the theme's own sidebars (no memo)."""
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("_build"))
+    conf = clean / "conf.py"
+    conf.write_text(
+        conf.read_text().replace("REMEMBER_SIDEBARS = True", "REMEMBER_SIDEBARS = False")
+    )
+    sphinx_build(clean, fresh=True)
+    return clean
+
+
+def assert_same_pages(ours: Path, theirs: Path) -> None:
+    for page in SIDEBAR_PAGES:
+        mine = (ours / "_build" / "html" / page).read_text()
+        assert mine == (theirs / "_build" / "html" / page).read_text(), page
+        assert 'class="bd-links bd-docs-nav"' in mine, page
+
+
+def test_remembered_sidebars_equal_the_themes_and_are_not_made_again(
+    themed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    sphinx_build(themed, fresh=True)
+    one = themed / "one.rst"
+    one.write_text(one.read_text().replace("A page of prose.", "A page of edited prose."))
+    resolved = count_calls(monkeypatch, StandaloneHTMLBuilder, "_get_local_toctree")
+    sphinx_build(themed)
+    assert resolved == []  # every page written again took its sidebar from the memo
+    monkeypatch.undo()
+    assert_same_pages(themed, without_memo(themed, tmp_path))
+
+
+def test_a_changed_title_or_contents_makes_every_sidebar_again(
+    themed: Path, tmp_path: Path
+) -> None:
+    sphinx_build(themed, fresh=True)
+    three = themed / "three.rst"
+    three.write_text(
+        three.read_text().replace("Three\n=====", "Page three, renamed\n===================")
+    )
+    sphinx_build(themed)
+    sidebar = (themed / "_build" / "html" / "one.html").read_text()
+    assert "Page three, renamed" in sidebar  # a page whose own text did not change
+    assert_same_pages(themed, without_memo(themed, tmp_path))
+    (themed / "index.rst").write_text((themed / "index.rst").read_text().replace("   two\n", ""))
+    sphinx_build(themed)
+    assert "Page three, renamed" not in (themed / "_build" / "html" / "one.html").read_text()

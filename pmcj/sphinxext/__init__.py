@@ -96,6 +96,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from pmcj.sphinxext.printing import setup_printing
     from pmcj.sphinxext.reference_lists import setup_reference_lists
     from pmcj.sphinxext.search_index import setup_search_index
+    from pmcj.sphinxext.sidebar_memo import setup_sidebar_memo
     from pmcj.sphinxext.teaching import setup_teaching
     from pmcj.sphinxext.template_cache import setup_template_cache
     from pmcj.sphinxext.toc import setup_toc
@@ -126,6 +127,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_printing(app)
     setup_reference_lists(app)
     setup_search_index(app)
+    setup_sidebar_memo(app)
     setup_toc(app)
     setup_written(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
