@@ -375,3 +375,58 @@ def test_a_changed_title_or_contents_makes_every_sidebar_again(
     (themed / "index.rst").write_text((themed / "index.rst").read_text().replace("   two\n", ""))
     sphinx_build(themed)
     assert "Page three, renamed" not in (themed / "_build" / "html" / "one.html").read_text()
+
+
+# --- the icons drawn inline -----------------------------------------------------------------------
+
+ICON_PAGE = (
+    '<p><i class="fa-solid fa-download"></i> <span class="fa-brands fa-github" title="x"></span>'
+    ' <i class="fa-regular fa-copy"></i> <i class="fa-solid fa-no-such-icon-here"></i></p>'
+)
+
+
+def fontawesome_script(tmp_path: Path) -> Path:
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    script = tmp_path / "fontawesome.js"
+    shutil.copy2(theme / "static" / "scripts" / "fontawesome.js", script)
+    return script
+
+
+def test_icons_from_the_remembered_table_are_drawn_as_from_the_whole_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmcj.sphinxext import performance
+
+    script = fontawesome_script(tmp_path)
+    whole, complete = performance.inline_icons(ICON_PAGE, performance.icon_paths(script))
+    assert not complete and whole.count("<svg") == 3  # the made-up icon is left as it was
+    table = performance.IconTable(script, tmp_path)
+    assert performance.inline_icons(ICON_PAGE, table) == (whole, complete)
+    table.save()
+    monkeypatch.setattr(performance, "icon_paths", lambda path: 1 / 0)  # no reading the script
+    remembered = performance.IconTable(script, tmp_path)
+    assert performance.inline_icons(ICON_PAGE, remembered) == (whole, complete)
+    assert not remembered.changed
+
+
+def test_a_changed_script_or_a_new_icon_is_read_from_the_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmcj.sphinxext import performance
+
+    script = fontawesome_script(tmp_path)
+    table = performance.IconTable(script, tmp_path)
+    performance.inline_icons(ICON_PAGE, table)
+    table.save()
+    read: list[Path] = []
+    original = performance.icon_paths
+    monkeypatch.setattr(performance, "icon_paths", lambda path: read.append(path) or original(path))
+    new_icon = '<i class="fa-solid fa-house"></i>'
+    page, complete = performance.inline_icons(new_icon, performance.IconTable(script, tmp_path))
+    assert complete and "<svg" in page and set(read) == {script}
+    script.write_text(script.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a new theme
+    read.clear()
+    performance.inline_icons(ICON_PAGE, performance.IconTable(script, tmp_path))
+    assert set(read) == {script}

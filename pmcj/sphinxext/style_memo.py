@@ -33,6 +33,7 @@ class StyleMemo:
         self.path = Path(doctreedir) / MEMO
         self.files: dict[str, list[Any]] = {}
         self.bundles: dict[str, str] = {}
+        self.changed = False
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -53,6 +54,7 @@ class StyleMemo:
             return known[2]
         found = parse(path.read_text(encoding="utf-8", errors="ignore"))
         self.files[key] = [*stamp, found]
+        self.changed = True
         return found
 
     def bundle(self, digest: str) -> str | None:
@@ -60,11 +62,15 @@ class StyleMemo:
 
     def remember_bundle(self, digest: str, name: str) -> None:
         self.bundles[digest] = name
+        self.changed = True
 
     def save(self, keep_bundles: set[str]) -> None:
         """Write the memo, keeping only files that still exist and bundles still linked."""
-        self.files = {key: value for key, value in self.files.items() if Path(key).is_file()}
-        self.bundles = {d: name for d, name in self.bundles.items() if name in keep_bundles}
+        files = {key: value for key, value in self.files.items() if Path(key).is_file()}
+        bundles = {d: name for d, name in self.bundles.items() if name in keep_bundles}
+        if not self.changed and files == self.files and bundles == self.bundles:
+            return  # nothing new: the memo on disk says it all
+        self.files, self.bundles = files, bundles
         self.path.parent.mkdir(parents=True, exist_ok=True)
         memo = {"version": VERSION, "files": self.files, "bundles": self.bundles}
         self.path.write_text(json.dumps(memo), encoding="utf-8")

@@ -9,6 +9,7 @@ modification time. Without the stamp (a clean build) every page counts as fresh.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -17,7 +18,12 @@ FINISHED_STAMP = "pmcj-pages-finished"
 
 
 def site_pages(outdir: Path) -> list[Path]:
-    return [page for page in outdir.rglob("*.html") if "_static" not in page.parts]
+    """Every HTML page of the site, outside ``_static`` (whose tree is not walked at all)."""
+    pages = []
+    for folder, subfolders, files in os.walk(outdir):
+        subfolders[:] = sorted(name for name in subfolders if name != "_static")
+        pages.extend(Path(folder, name) for name in sorted(files) if name.endswith(".html"))
+    return pages
 
 
 def fresh_pages(app: Sphinx) -> list[Path]:
