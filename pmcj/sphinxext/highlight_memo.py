@@ -25,7 +25,7 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge, lexers
 
-from pmcj.atomic import write_bytes_atomically
+from pmcj.memo_files import read_pickle, write_bytes_atomically
 
 MEMO_FILE = "pmcj-highlighted.pickle"
 VERSION = 1
@@ -82,12 +82,10 @@ class HighlightMemo:
         self.used: dict[str, dict[tuple[Any, ...], str]] = {}
 
     def load(self) -> dict[str, dict[tuple[Any, ...], str]]:
-        try:
-            with self.path.open("rb") as handle:
-                stored_signature, pages = pickle.load(handle)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        stored = read_pickle(self.path)
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.signature):
             return {}
-        return pages if stored_signature == self.signature else {}
+        return stored[1]
 
     def highlight_block(
         self,

@@ -26,7 +26,7 @@ from fastjsonschema.ref_resolver import RefResolver
 from nbformat import json_compat, validator
 from sphinx.application import Sphinx
 
-from pmcj.atomic import write_bytes_atomically
+from pmcj.memo_files import write_bytes_atomically
 
 FOLDER = "pmcj-notebook-schema"
 _folder: Path | None = None

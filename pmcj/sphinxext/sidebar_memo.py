@@ -27,7 +27,7 @@ from typing import Any
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
-from pmcj.atomic import write_bytes_atomically
+from pmcj.memo_files import read_pickle, write_bytes_atomically
 
 MEMO_FILE = "pmcj-sidebars.pickle"
 VERSION = 1
@@ -83,12 +83,10 @@ class SidebarMemo:
         return self._sidebars
 
     def load(self) -> dict[tuple[Any, ...], str]:
-        try:
-            with self.path.open("rb") as handle:
-                digest, sidebars = pickle.load(handle)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        stored = read_pickle(self.path)
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.digest):
             return {}
-        return sidebars if digest == self.digest else {}
+        return stored[1]
 
     def wrap(self, pagename: str, generate: Any) -> Any:
         """``generate`` (the theme's ``generate_toctree_html`` for this page), remembering."""
