@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -54,3 +55,39 @@ def test_a_makefile_without_the_markers_stops_the_bench_with_what_it_lacks(
         bench.make_test_markers(tmp_path)
     message = str(raised.value)
     assert "TEST_MARKERS" in message and "print-test-markers" in message, message
+
+
+def side_by_side(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ours: float, theirs: float
+) -> tuple[Any, list[str]]:
+    """The side-by-side prose rebuilds with the builds replaced by fixed times; their order."""
+    order: list[str] = []
+
+    def run_timed(command: list[str], clone: Path) -> tuple[float, int, str]:
+        if command[1] == "build":
+            order.append("template")
+            return theirs, 0, ""
+        return 0.0, 0, ""
+
+    def build_step(step: Any, clone: Path) -> None:
+        order.append("book")
+        step.seconds, step.notebooks_executed, step.status = ours, 0, "ok"
+
+    monkeypatch.setattr(bench, "run_timed", run_timed)
+    monkeypatch.setattr(bench, "build_step", build_step)
+    monkeypatch.setattr(bench, "edit_prose", lambda page: "edited")
+    report = bench.Report(date="", commit="", uncommitted_changes=False, machine={})
+    bench.template_prose_steps(report, tmp_path / "clone", tmp_path / "page.md")
+    return report, order
+
+
+def test_the_prose_rebuilds_alternate_which_goes_first_and_compare_medians(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    report, order = side_by_side(bench, monkeypatch, tmp_path, ours=2.0, theirs=2.5)
+    pairs = [order[i : i + 2] for i in range(1, len(order), 2)]  # after the template's first build
+    assert len(pairs) == bench.PROSE_REPEATS >= 5
+    assert pairs[0] == ["book", "template"] and pairs[1] == ["template", "book"]
+    assert report.problems == []
+    slower, _ = side_by_side(bench, monkeypatch, tmp_path, ours=2.6, theirs=2.5)
+    assert slower.problems and "2.60 s" in slower.problems[0] and "2.50 s" in slower.problems[0]
