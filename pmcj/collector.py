@@ -1,8 +1,8 @@
 """Python's garbage collector, tuned for the length of one build and put back afterwards.
 
-Sphinx, docutils and Jinja make millions of short-lived objects while the process already holds
+Sphinx, docutils and Jinja make a great many short-lived objects while the process already holds
 every module of the toolchain. With CPython's default thresholds (700, 10, 10) the collector
-runs thousands of times a build and, in its older generations, walks that whole heap again and
+runs every 700 new objects and, in its older generations, walks that whole heap again and
 again: unpickling the environment took 0.09 s with it and 0.01 s without, and a prose-edit
 rebuild spent about 0.3 s of its 2.5 s in it (measured 2026-11-30, CPython 3.11). The same
 happened once more at exit, while the interpreter cleared its modules: 0.5 s after a prose-edit
@@ -14,7 +14,7 @@ instead of every 700, and the objects made before the build (modules, classes, c
 are moved out of its way with :func:`gc.freeze`. :func:`restore` puts the thresholds back, so a
 process that runs Sphinx more than once (the tests) leaves each build with the collector as it
 found it. No Sphinx import here: ``pmcj.build`` tunes the collector before it imports Jupyter
-Book, whose imports alone made half a million objects.
+Book, so the toolchain's imports (most of the build's first second) run with it too.
 """
 
 from __future__ import annotations
