@@ -28,10 +28,19 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def read_pickle(path: Path) -> Any | None:
-    """What ``path`` holds, or None if it is missing or cannot be read back."""
+def read_memo(path: Path, stamp: Any) -> Any | None:
+    """What :func:`write_memo` kept in ``path`` under ``stamp``; None if it is missing, cannot
+    be read back, or was written under another stamp (other versions, other contents)."""
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            stored = pickle.load(handle)
     except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
         return None
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        return stored[1]
+    return None
+
+
+def write_memo(path: Path, stamp: Any, payload: Any) -> None:
+    """Keep ``payload`` in ``path`` for :func:`read_memo` to give back under the same ``stamp``."""
+    write_bytes_atomically(path, pickle.dumps((stamp, payload), pickle.HIGHEST_PROTOCOL))

@@ -1,5 +1,6 @@
-"""What a rebuild keeps between builds so that it runs less of the toolchain again: compiled page
-templates, highlighted code, nbformat's compiled validator, and the collector's settings.
+"""What a rebuild keeps between builds, or reads once, so that it runs less of the toolchain
+again: compiled page templates, highlighted code, navigation sidebars, inline icons, nbformat's
+compiled validator, entry points, YAML read with libyaml, and the collector's settings.
 
 Issue 11 asks for a prose-edit rebuild no slower than the bare template's. Each test checks that
 the kept copy gives what the long way gives, that it is not used when what it was made from has

@@ -16,7 +16,6 @@ again keeps only the blocks it used; a page deleted from the book is forgotten w
 from __future__ import annotations
 
 import importlib
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge, lexers
 
-from pmcj.memo_files import read_pickle, write_bytes_atomically
+from pmcj.memo_files import read_memo, write_memo
 
 MEMO_FILE = "pmcj-highlighted.pickle"
 VERSION = 1
@@ -82,10 +81,8 @@ class HighlightMemo:
         self.used: dict[str, dict[tuple[Any, ...], str]] = {}
 
     def load(self) -> dict[str, dict[tuple[Any, ...], str]]:
-        stored = read_pickle(self.path)
-        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.signature):
-            return {}
-        return stored[1]
+        pages = read_memo(self.path, self.signature)
+        return pages if isinstance(pages, dict) else {}
 
     def highlight_block(
         self,
@@ -141,8 +138,7 @@ class HighlightMemo:
         pages.update(self.used)
         if pages == self.pages:
             return
-        data = pickle.dumps((self.signature, pages), pickle.HIGHEST_PROTOCOL)
-        write_bytes_atomically(self.path, data)
+        write_memo(self.path, self.signature, pages)
 
 
 def remember_highlighting(app: Sphinx) -> None:

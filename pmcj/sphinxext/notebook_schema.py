@@ -7,7 +7,7 @@ nbformat. The compiled code is kept in the doctree folder, keyed by the schema's
 fastjsonschema version and the Python bytecode version, so a new nbformat, fastjsonschema or
 Python compiles it again; a damaged file is ignored and written again. The code itself is the
 code fastjsonschema would compile (its ``compile_to_code``), so notebooks pass and fail exactly
-as they do without it (``tests/test_incremental.py``).
+as they do without it (``tests/test_rebuild_memos.py``).
 """
 
 from __future__ import annotations

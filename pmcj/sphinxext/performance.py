@@ -43,6 +43,7 @@ from urllib.parse import quote
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 
+from pmcj.memo_files import write_bytes_atomically
 from pmcj.sphinxext.style_memo import StyleMemo
 from pmcj.sphinxext.written import fresh_pages, site_pages
 
@@ -170,9 +171,8 @@ class IconTable:
 
     def save(self) -> None:
         if self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             memo = {"stamp": self.stamp, "icons": self.known}
-            self.path.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
+            write_bytes_atomically(self.path, json.dumps(memo, sort_keys=True).encode())
 
 
 GLYPH_DATA = re.compile(

@@ -27,7 +27,7 @@ from typing import Any
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
-from pmcj.memo_files import read_pickle, write_bytes_atomically
+from pmcj.memo_files import read_memo, write_memo
 
 MEMO_FILE = "pmcj-sidebars.pickle"
 VERSION = 1
@@ -83,10 +83,8 @@ class SidebarMemo:
         return self._sidebars
 
     def load(self) -> dict[tuple[Any, ...], str]:
-        stored = read_pickle(self.path)
-        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.digest):
-            return {}
-        return stored[1]
+        sidebars = read_memo(self.path, self.digest)
+        return sidebars if isinstance(sidebars, dict) else {}
 
     def wrap(self, pagename: str, generate: Any) -> Any:
         """``generate`` (the theme's ``generate_toctree_html`` for this page), remembering."""
@@ -106,8 +104,7 @@ class SidebarMemo:
 
     def save(self) -> None:
         if self.changed:
-            data = pickle.dumps((self.digest, self.sidebars), pickle.HIGHEST_PROTOCOL)
-            write_bytes_atomically(self.path, data)
+            write_memo(self.path, self.digest, self.sidebars)
 
 
 def remember_sidebar(
